@@ -1,0 +1,123 @@
+# webtext: top-level build. `make` builds bin/*; see `make help`.
+# Each directory contributes a module.mk fragment (sources, binaries, tests,
+# pkg-config names); this file only holds the shared rules.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+comma := ,
+empty :=
+space := $(empty) $(empty)
+# csv LIST: a space-separated list as one comma-separated word (for *_SPECS)
+csv = $(subst $(space),$(comma),$(strip $(1)))
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT ?= -O1 -g
+else
+BUILD ?= build
+SANFLAGS :=
+OPT ?= -O2 -g
+endif
+BINDIR ?= $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+
+CC ?= cc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+# Known data root for the tests; users point WEBTEXT_DATA elsewhere.
+WEBTEXT_DATA ?= $(abspath ../shared/data)
+PREFIX ?= /usr/local
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Modules add pkg-config names to PKGS and plain -l flags to EXTRA_LIBS.
+PKGS := zlib liblzma libzstd jansson
+EXTRA_LIBS := -lbz2 -lpthread -lm
+BINS :=
+TESTS :=
+LIBS :=
+
+include $(sort $(wildcard */module.mk))
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?=
+CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -MMD -MP \
+	-I. -Ilib $(PKG_CFLAGS) $(SANFLAGS) -DWEBTEXT_VERSION='"$(VERSION)"'
+LDFLAGS += $(SANFLAGS)
+LDLIBS := $(PKG_LIBS) $(EXTRA_LIBS)
+
+# add_lib NAME: $(BUILD)/libNAME.a from $(NAME_SRCS)
+define add_lib
+$(1)_OBJS := $$(patsubst %.c,$$(BUILD)/%.o,$$($(1)_SRCS))
+$$(BUILD)/lib$(1).a: $$($(1)_OBJS)
+	@mkdir -p $$(@D)
+	$$(AR) rcs $$@ $$^
+LIBS += $$(BUILD)/lib$(1).a
+endef
+
+# add_bin NAME MAIN_SRCS LIBNAMES: $(BINDIR)/NAME, linked with libLIBNAMES then libwebtext
+define add_bin
+$$(BINDIR)/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webtext,$$(BUILD)/lib$$(l).a)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+BINS += $$(BINDIR)/$(1)
+endef
+
+# add_test NAME SRCS LIBNAMES: $(BUILD)/tests/NAME, a cmocka test binary
+define add_test
+$$(BUILD)/tests/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webtext,$$(BUILD)/lib$$(l).a)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) -lcmocka
+TESTS += $$(BUILD)/tests/$(1)
+endef
+
+$(foreach m,$(MODULES),$(eval $(call add_lib,$(m))))
+$(foreach b,$(BIN_SPECS),$(eval $(call add_bin,$(word 1,$(subst :, ,$(b))),$(subst $(comma), ,$(word 2,$(subst :, ,$(b)))),$(subst $(comma), ,$(word 3,$(subst :, ,$(b)))))))
+$(foreach t,$(TEST_SPECS),$(eval $(call add_test,$(word 1,$(subst :, ,$(t))),$(subst $(comma), ,$(word 2,$(subst :, ,$(t)))),$(subst $(comma), ,$(word 3,$(subst :, ,$(t)))))))
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+.PHONY: all help deps test test-unit test-san bench demo fuzz install clean format format-check
+all: $(BINS) $(TESTS) $(EXTRA_TARGETS)
+
+help:
+	@echo "make            build bin/* (and the test binaries)"
+	@echo "make deps       install the Debian packages, the GPT-2 vocabulary and test references"
+	@echo "make test       run every test (unit + end-to-end); SAN=1 for ASan+UBSan"
+	@echo "make test-san   the same under AddressSanitizer and UBSan (build-san/)"
+	@echo "make bench      benchmarks against the anchors, each printing a ratio"
+	@echo "make demo       the offline end-to-end demo"
+	@echo "make format     clang-format every C file"
+
+deps:
+	@scripts/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@WEBTEXT_BIN=$(abspath $(BINDIR)) WEBTEXT_BUILD=$(abspath $(BUILD)) \
+	  WEBTEXT_DATA=$(WEBTEXT_DATA) tests/run.sh
+
+test-san:
+	@$(MAKE) --no-print-directory test SAN=1
+
+bench: all
+	@WEBTEXT_BIN=$(abspath $(BINDIR)) WEBTEXT_DATA=$(WEBTEXT_DATA) bench/run.sh $(BENCH)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-san bin
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test: the cmocka unit-test binaries in $WEBTEXT_BUILD/tests and the
+# end-to-end scripts tests/e2e/*.sh. Prints each failure's output, and ends
+# with one summary line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+: "${WEBTEXT_BUILD:=$PWD/build}" "${WEBTEXT_BIN:=$PWD/bin}" "${WEBTEXT_DATA:=$PWD/../shared/data}"
+export WEBTEXT_BUILD WEBTEXT_BIN WEBTEXT_DATA
+export WEBTEXT_ROOT=$PWD
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
+filter=${1:-}
+passed=0 failed=0 failed_names=()
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+for t in "$WEBTEXT_BUILD"/tests/*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  [[ -n $filter && $name != *$filter* ]] && continue
+  out="$log/$name.out"
+  "$t" >"$out" 2>&1
+  rc=$?
+  # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
+  p=$(grep -aoE '^\[  PASSED  \] [0-9]+' "$out" | awk '{s+=$NF} END {print s+0}')
+  f=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$out" | awk '{s+=$(NF-1)} END {print s+0}')
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)) failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    failed_names+=("$name"); echo "FAIL $name (exit $rc)"; tail -n 60 "$out"
+  else
+    echo "ok   $name ($p tests)"
+  fi
+done
+
+for t in tests/e2e/*.sh; do
+  [ -e "$t" ] || continue
+  name=$(basename "$t" .sh)
+  [[ -n $filter && $name != *$filter* ]] && continue
+  out="$log/$name.out"
+  start=$SECONDS
+  bash "$t" >"$out" 2>&1
+  rc=$?
+  if [ $rc -eq 0 ]; then
+    passed=$((passed + 1)); echo "ok   e2e/$name ($((SECONDS - start))s)"
+  else
+    failed=$((failed + 1)); failed_names+=("e2e/$name")
+    echo "FAIL e2e/$name (exit $rc)"; tail -n 60 "$out"
+  fi
+done
+
+[ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
