@@ -11,7 +11,15 @@ space := $(empty) $(empty)
 # csv LIST: a space-separated list as one comma-separated word (for *_SPECS)
 csv = $(subst $(space),$(comma),$(strip $(1)))
 SAN ?= 0
-ifeq ($(SAN),1)
+FUZZ ?= 0
+ifeq ($(FUZZ),1)
+# libFuzzer build: every library instrumented for coverage, ASan + UBSan.
+CC := clang
+BUILD ?= build-fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -DWT_FUZZING
+OPT ?= -O1 -g
+else ifeq ($(SAN),1)
 BUILD ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT ?= -O1 -g
@@ -20,10 +28,10 @@ BUILD ?= build
 SANFLAGS :=
 OPT ?= -O2 -g
 endif
-BINDIR ?= $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+BINDIR ?= $(if $(filter bin,$(BUILD:build=bin)),bin,$(BUILD)/bin)
 
 CC ?= cc
-ifeq ($(CC),cc)
+ifeq ($(origin CC),default)
 CC := gcc
 endif
 # Known data root for the tests; users point WEBTEXT_DATA elsewhere.
@@ -36,6 +44,7 @@ PKGS := zlib liblzma libzstd jansson
 EXTRA_LIBS := -lbz2 -lpthread -lm
 BINS :=
 TESTS :=
+FUZZERS :=
 LIBS :=
 
 include $(sort $(wildcard */module.mk))
@@ -73,16 +82,30 @@ $$(BUILD)/tests/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webt
 TESTS += $$(BUILD)/tests/$(1)
 endef
 
+# add_fuzz NAME SRCS LIBNAMES: $(BUILD)/fuzz/NAME, a libFuzzer target (FUZZ=1 only)
+define add_fuzz
+$$(BUILD)/fuzz/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webtext,$$(BUILD)/lib$$(l).a)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS)
+FUZZERS += $$(BUILD)/fuzz/$(1)
+endef
+
 $(foreach m,$(MODULES),$(eval $(call add_lib,$(m))))
 $(foreach b,$(BIN_SPECS),$(eval $(call add_bin,$(word 1,$(subst :, ,$(b))),$(subst $(comma), ,$(word 2,$(subst :, ,$(b)))),$(subst $(comma), ,$(word 3,$(subst :, ,$(b)))))))
 $(foreach t,$(TEST_SPECS),$(eval $(call add_test,$(word 1,$(subst :, ,$(t))),$(subst $(comma), ,$(word 2,$(subst :, ,$(t)))),$(subst $(comma), ,$(word 3,$(subst :, ,$(t)))))))
+
+$(foreach f,$(FUZZ_SPECS),$(eval $(call add_fuzz,$(word 1,$(subst :, ,$(f))),$(subst $(comma), ,$(word 2,$(subst :, ,$(f)))),$(subst $(comma), ,$(word 3,$(subst :, ,$(f)))))))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-.PHONY: all help deps test test-unit test-san bench demo fuzz install clean format format-check
+.PHONY: all help deps test test-unit test-san bench demo fuzz fuzz-build fuzz-run install clean format format-check
+ifeq ($(FUZZ),1)
+all: $(FUZZERS)
+else
 all: $(BINS) $(TESTS) $(EXTRA_TARGETS)
+endif
 
 help:
 	@echo "make            build bin/* (and the test binaries)"
@@ -91,6 +114,7 @@ help:
 	@echo "make test-san   the same under AddressSanitizer and UBSan (build-san/)"
 	@echo "make bench      benchmarks against the anchors, each printing a ratio"
 	@echo "make demo       the offline end-to-end demo"
+	@echo "make fuzz       build the libFuzzer targets (build-fuzz/fuzz/fuzz_*); fuzz-run runs them"
 	@echo "make format     clang-format every C file"
 
 deps:
@@ -107,6 +131,13 @@ test-san:
 bench: all
 	@WEBTEXT_BIN=$(abspath $(BINDIR)) WEBTEXT_DATA=$(WEBTEXT_DATA) bench/run.sh $(BENCH)
 
+# make fuzz: build every fuzz_* target with clang + libFuzzer into build-fuzz/fuzz/;
+# make fuzz-run FUZZ_SECONDS=30: run each on its generated seed corpus.
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 all
+fuzz-run: fuzz
+	@fuzz/run.sh $(abspath build-fuzz) $(or $(FUZZ_SECONDS),30)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
@@ -118,6 +149,6 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
