@@ -1,0 +1,7 @@
+# tests/: the fault injector preloaded by the fault tests (no sanitizers:
+# it is loaded into binaries that may carry their own runtime).
+FAILWRITE := $(BUILD)/tests/libfailwrite.so
+$(FAILWRITE): tests/faults/failwrite.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+EXTRA_TARGETS += $(FAILWRITE)
