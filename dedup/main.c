@@ -1,0 +1,403 @@
+/* bin/dedup: the dedup stage's command line. Each step is a subcommand with
+ * files between steps (so a Slurm array can run it per shard or partition);
+ * `run` does all four on one machine; `overlap` is the paper's 8-gram test. */
+#include <ftw.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dedup.h"
+#include "jsonl.h"
+#include "progress.h"
+
+int dedup_cmd_overlap(int argc, char **argv); /* main_overlap.c */
+
+static const char *PROG = "dedup";
+
+typedef struct cli {
+    dedup_params p;
+    dedup_opts o;
+    const char *out, *work, *stats, *domains;
+    bool keep_work;
+    char **inputs;
+    size_t ninputs;
+} cli;
+
+enum {
+    O_BANDS = 256,
+    O_ROWS,
+    O_NGRAM,
+    O_SEED,
+    O_PARTS,
+    O_DOMAINS,
+    O_THREADS,
+    O_RANK,
+    O_WORLD,
+    O_FORCE,
+    O_STRICT,
+    O_QUIET,
+    O_STATS,
+    O_WORK,
+    O_KEEP,
+    O_VERIFY
+};
+
+static const struct option LONGOPTS[] = {{"bands", 1, 0, O_BANDS},
+                                         {"rows", 1, 0, O_ROWS},
+                                         {"ngram", 1, 0, O_NGRAM},
+                                         {"seed", 1, 0, O_SEED},
+                                         {"partitions", 1, 0, O_PARTS},
+                                         {"drop-domains", 1, 0, O_DOMAINS},
+                                         {"threads", 1, 0, O_THREADS},
+                                         {"rank", 1, 0, O_RANK},
+                                         {"world", 1, 0, O_WORLD},
+                                         {"force", 0, 0, O_FORCE},
+                                         {"strict", 0, 0, O_STRICT},
+                                         {"quiet", 0, 0, O_QUIET},
+                                         {"stats", 1, 0, O_STATS},
+                                         {"work", 1, 0, O_WORK},
+                                         {"keep-work", 0, 0, O_KEEP},
+                                         {"verify", 1, 0, O_VERIFY},
+                                         {"help", 0, 0, 'h'},
+                                         {"output", 1, 0, 'o'},
+                                         {0, 0, 0, 0}};
+
+static const char *PARAM_HELP =
+    "  --bands B          LSH bands (default 20)\n"
+    "  --rows R           MinHash values per band (default 5; B*R <= 1024)\n"
+    "  --ngram N          words per shingle (default 5)\n"
+    "  --seed S           permutation seed (default 1)\n"
+    "  --partitions P     key partitions = buckets tasks (default 16)\n"
+    "  --verify T         keep a band match only when the signatures' estimated\n"
+    "                     Jaccard is >= T (default 0.7; 0: no check, like datatrove)\n"
+    "  --drop-domains F   also drop hosts under the domains listed in F (one a line);\n"
+    "                     every host under wikipedia.org is always dropped\n";
+
+static const char *COMMON_HELP =
+    "  --threads N        worker threads (default: all cores)\n"
+    "  --rank R --world W this task does the units u with u %% W == R (Slurm:\n"
+    "                     --rank $SLURM_ARRAY_TASK_ID --world $SLURM_ARRAY_TASK_COUNT)\n"
+    "  --force            redo complete outputs\n"
+    "  --strict           the first bad record is fatal\n"
+    "  --quiet            no progress line\n"
+    "  --stats FILE       write the step's statistics as JSON\n";
+
+/* Parses argv into c; returns -1 for --help (printed), -2 on a usage error. */
+static int cli_parse(cli *c, int argc, char **argv, const char *usage) {
+    dedup_params_default(&c->p);
+    c->o = (dedup_opts){.threads = wt_ncpus(), .rank = 0, .world = 1};
+    int64_t v;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", LONGOPTS, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            printf(usage, PARAM_HELP, COMMON_HELP);
+            return -1;
+        case 'o':
+            c->out = optarg;
+            break;
+        case O_WORK:
+            c->work = optarg;
+            break;
+        case O_STATS:
+            c->stats = optarg;
+            break;
+        case O_DOMAINS:
+            c->domains = optarg;
+            break;
+        case O_FORCE:
+            c->o.force = true;
+            break;
+        case O_STRICT:
+            c->o.strict = true;
+            break;
+        case O_QUIET:
+            c->o.quiet = true;
+            break;
+        case O_KEEP:
+            c->keep_work = true;
+            break;
+        case O_VERIFY:
+            if (wt_parse_double(PROG, "--verify", optarg, 0, 1, &c->p.verify) < 0) return -2;
+            break;
+        default: {
+            const char *name = NULL;
+            for (const struct option *lo = LONGOPTS; lo->name; lo++)
+                if (lo->val == opt) name = lo->name;
+            if (!name) {
+                fprintf(stderr, "Run '%s %s --help' for the options.\n", PROG, argv[0]);
+                return -2;
+            }
+            char flag[64];
+            snprintf(flag, sizeof flag, "--%s", name);
+            int64_t max = opt == O_SEED ? INT64_MAX : opt == O_PARTS ? 4096 : 1 << 20;
+            int64_t min = opt == O_RANK || opt == O_SEED || opt == O_THREADS ? 0 : 1;
+            if (wt_parse_i64(PROG, flag, optarg, min, max, &v) < 0) return -2;
+            if (opt == O_BANDS) c->p.bands = (int)v;
+            if (opt == O_ROWS) c->p.rows = (int)v;
+            if (opt == O_NGRAM) c->p.ngram = (int)v;
+            if (opt == O_SEED) c->p.seed = (uint64_t)v;
+            if (opt == O_PARTS) c->p.partitions = (int)v;
+            if (opt == O_THREADS) c->o.threads = wt_threads(v);
+            if (opt == O_RANK) c->o.rank = (int)v;
+            if (opt == O_WORLD) c->o.world = (int)v;
+        }
+        }
+    }
+    if (c->o.rank >= c->o.world) {
+        fprintf(stderr, "%s: --rank must be below --world\n", PROG);
+        return -2;
+    }
+    if (c->p.bands * c->p.rows > 1024) {
+        fprintf(stderr, "%s: --bands * --rows must be at most 1024\n", PROG);
+        return -2;
+    }
+    c->inputs = argv + optind;
+    c->ninputs = (size_t)(argc - optind);
+    return 0;
+}
+
+static int finish(cli *c, dedup_shards *s, json_t *stats, const char *step, int rc, wt_error *err) {
+    if (rc == 0 && c->stats) {
+        json_t *j = json_pack("{s:s, s:O}", "step", step, "results", stats);
+        rc = wt_json_write_file(c->stats, j, err);
+        json_decref(j);
+    }
+    if (rc < 0) wt_report(PROG, err);
+    json_decref(stats);
+    dedup_shards_free(s);
+    dedup_params_free(&c->p);
+    return rc < 0 ? WT_EXIT_FAIL : WT_EXIT_OK;
+}
+
+typedef int (*step_fn)(const dedup_params *, const dedup_shards *, const char *, const dedup_opts *,
+                       json_t *, wt_error *);
+
+static int run_step(int argc, char **argv, const char *usage, step_fn fn, bool params_from_flags) {
+    cli c = {0};
+    int prc = cli_parse(&c, argc, argv, usage);
+    if (prc < 0) {
+        dedup_params_free(&c.p);
+        return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;
+    }
+    if (!c.out || c.ninputs == 0) {
+        fprintf(stderr, "%s %s: needs INPUT... and -o WORK (see --help)\n", PROG, argv[0]);
+        dedup_params_free(&c.p);
+        return WT_EXIT_USAGE;
+    }
+    wt_error err;
+    dedup_shards s = {0};
+    json_t *stats = json_array();
+    int rc = 0;
+    if (params_from_flags && c.domains) rc = dedup_params_add_domains(&c.p, c.domains, &err);
+    if (!params_from_flags) {
+        dedup_params_free(&c.p);
+        rc = dedup_params_load(c.out, &c.p, &err);
+    }
+    if (rc == 0) rc = dedup_shards_init(&s, c.inputs, c.ninputs, &err);
+    if (rc == 0) rc = fn(&c.p, &s, c.out, &c.o, stats, &err);
+    return finish(&c, &s, stats, argv[0], rc, &err);
+}
+
+static int cmd_signatures(int argc, char **argv) {
+    return run_step(argc, argv,
+                    "usage: dedup signatures [options] INPUT... -o WORK\n\n"
+                    "Step 1, per input shard (docs-NNNNN.jsonl.zst): parses each record, drops\n"
+                    "Wikipedia and listed domains, hashes the normalised text and computes the\n"
+                    "MinHash band keys. Writes WORK/params.json, WORK/sig/meta-NNNNN.bin,\n"
+                    "WORK/sig/urls-NNNNN.txt and WORK/keys/keys-NNNNN-pPPP.bin. A task does the\n"
+                    "shards at positions i (in shard-index order) with i %% W == R.\n\n%s%s",
+                    dedup_signatures, true);
+}
+
+static int cmd_buckets(int argc, char **argv) {
+    return run_step(argc, argv,
+                    "usage: dedup buckets [options] INPUT... -o WORK\n\n"
+                    "Step 2, per key partition: sorts partition p's keys from every shard and\n"
+                    "writes WORK/edges/edges-PPPPP.bin (pairs of records with an equal URL, text\n"
+                    "or band key). Needs step 1 for all INPUTs (the same list). A task does the\n"
+                    "partitions p with p %% W == R. Parameters come from WORK/params.json.\n\n"
+                    "%.0s%s",
+                    dedup_buckets, false);
+}
+
+static int cmd_cluster(int argc, char **argv) {
+    return run_step(argc, argv,
+                    "usage: dedup cluster [options] INPUT... -o WORK\n\n"
+                    "Step 3, one task: union-find over all edges; keeps one document per cluster\n"
+                    "(highest score, then smallest id); writes WORK/cluster/remove-NNNNN.bin and\n"
+                    "WORK/cluster/report.json. Needs step 2 for every partition.\n\n%.0s%s",
+                    dedup_cluster, false);
+}
+
+static int cmd_filter(int argc, char **argv) {
+    const char *usage = "usage: dedup filter [options] INPUT... --work WORK -o OUT\n\n"
+                        "Step 4, per input shard: copies the kept records' lines unchanged to\n"
+                        "OUT/docs-NNNNN.jsonl.zst (shard i from input shard i). A task does the\n"
+                        "shards at positions i with i %% W == R.\n\n%.0s%s";
+    cli c = {0};
+    int prc = cli_parse(&c, argc, argv, usage);
+    dedup_params_free(&c.p);
+    if (prc < 0) return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;
+    if (!c.out || !c.work || c.ninputs == 0) {
+        fprintf(stderr, "%s filter: needs INPUT..., --work WORK and -o OUT (see --help)\n", PROG);
+        return WT_EXIT_USAGE;
+    }
+    wt_error err;
+    dedup_shards s = {0};
+    json_t *stats = json_array();
+    int rc = dedup_params_load(c.work, &c.p, &err);
+    if (rc == 0) rc = dedup_shards_init(&s, c.inputs, c.ninputs, &err);
+    if (rc == 0) rc = dedup_filter(&c.p, &s, c.work, c.out, &c.o, stats, &err);
+    return finish(&c, &s, stats, "filter", rc, &err);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Removes what the steps wrote under work (and work, when that leaves it empty). */
+static void remove_work(const char *work) {
+    static const char *parts[] = {"sig", "keys", "edges", "cluster", "filter", "params.json"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        snprintf(path, sizeof path, "%s/%s", work, parts[i]);
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    rmdir(work);
+}
+
+/* CPU seconds of the whole process (all threads). */
+static double cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int run_all(cli *c, dedup_shards *s, const char *work, json_t *steps, wt_error *err) {
+    struct {
+        const char *name;
+        step_fn fn;
+    } order[] = {
+        {"signatures", dedup_signatures}, {"buckets", dedup_buckets}, {"cluster", dedup_cluster}};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *st = json_array();
+        double t0 = wt_now(), c0 = cpu_now();
+        if (!c->o.quiet) fprintf(stderr, "dedup run: %s\n", order[i].name);
+        int rc = order[i].fn(&c->p, s, work, &c->o, st, err);
+        json_object_set_new(steps, order[i].name,
+                            json_pack("{s:f, s:f, s:o}", "seconds", wt_now() - t0, "cpu_seconds",
+                                      cpu_now() - c0, "results", st));
+        WT_TRY(rc);
+    }
+    json_t *st = json_array();
+    double t0 = wt_now(), c0 = cpu_now();
+    if (!c->o.quiet) fprintf(stderr, "dedup run: filter\n");
+    int rc = dedup_filter(&c->p, s, work, c->out, &c->o, st, err);
+    json_object_set_new(steps, "filter",
+                        json_pack("{s:f, s:f, s:o}", "seconds", wt_now() - t0, "cpu_seconds",
+                                  cpu_now() - c0, "results", st));
+    return rc;
+}
+
+static bool run_complete(const cli *c, const dedup_shards *s, const char *fps) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/report.json", c->out);
+    char *data;
+    size_t n;
+    wt_error err;
+    if (wt_read_file(path, &data, &n, 64u << 20, &err) < 0) return false;
+    bool ok = strstr(data, fps) != NULL;
+    free(data);
+    for (size_t i = 0; ok && i < s->n; i++) {
+        wt_shard_path(path, sizeof path, c->out, "docs", s->index[i], "jsonl.zst");
+        ok = wt_file_exists(path);
+    }
+    return ok;
+}
+
+static int cmd_run(int argc, char **argv) {
+    const char *usage =
+        "usage: dedup run [options] INPUT... -o DIR\n\n"
+        "All steps on one machine: DIR/docs-NNNNN.jsonl.zst (shard i from input shard i)\n"
+        "and DIR/report.json (removals per reason, cluster sizes, examples, parameters,\n"
+        "timings). Step files go to --work (default DIR/work), removed at the end unless\n"
+        "--keep-work; a rerun skips complete work unless --force.\n\n%s%s"
+        "  --work DIR         folder for the step files\n"
+        "  --keep-work        keep the step files\n";
+    cli c = {0};
+    int prc = cli_parse(&c, argc, argv, usage);
+    if (prc < 0) {
+        dedup_params_free(&c.p);
+        return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;
+    }
+    if (!c.out || c.ninputs == 0 || c.o.world != 1) {
+        fprintf(stderr, "%s run: needs INPUT... and -o DIR, and no --world (see --help)\n", PROG);
+        dedup_params_free(&c.p);
+        return WT_EXIT_USAGE;
+    }
+    wt_error err;
+    dedup_shards s = {0};
+    json_t *steps = json_object();
+    char work[4096];
+    snprintf(work, sizeof work, "%s", c.work ? c.work : "");
+    if (!c.work) snprintf(work, sizeof work, "%s/work", c.out);
+    double t0 = wt_now();
+    int rc = c.domains ? dedup_params_add_domains(&c.p, c.domains, &err) : 0;
+    if (rc == 0) rc = dedup_shards_init(&s, c.inputs, c.ninputs, &err);
+    if (rc == 0) rc = wt_mkdir_p(c.out, &err);
+    char fps[32];
+    snprintf(fps, sizeof fps, "%016" PRIx64,
+             dedup_shards_fingerprint(&s, dedup_params_fingerprint(&c.p)));
+    if (rc == 0 && !c.o.force && run_complete(&c, &s, fps)) {
+        if (!c.o.quiet) fprintf(stderr, "dedup run: %s is complete (use --force to redo)\n", c.out);
+        json_decref(steps);
+        return finish(&c, &s, json_array(), "run", 0, &err);
+    }
+    if (rc == 0) rc = wt_mkdir_p(work, &err);
+    if (rc == 0) rc = run_all(&c, &s, work, steps, &err);
+    json_t *report = NULL;
+    if (rc == 0) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/cluster/report.json", work);
+        json_error_t je;
+        report = json_load_file(path, 0, &je);
+        if (!report) rc = wt_fail(&err, "%s: %s", path, je.text);
+    }
+    if (rc == 0) {
+        json_object_set_new(report, "steps", steps);
+        steps = NULL;
+        json_object_set_new(report, "seconds", json_real(wt_now() - t0));
+        json_object_set_new(report, "threads", json_integer(c.o.threads));
+        uint64_t docs = (uint64_t)json_integer_value(json_object_get(report, "documents"));
+        json_object_set_new(report, "docs_per_s", json_real((double)docs / (wt_now() - t0 + 1e-9)));
+        char path[4096];
+        snprintf(path, sizeof path, "%s/report.json", c.out);
+        rc = wt_json_write_file(path, report, &err);
+    }
+    if (rc == 0 && !c.keep_work) remove_work(work);
+    json_decref(steps);
+    json_t *stats = json_array();
+    if (report) json_array_append_new(stats, report);
+    return finish(&c, &s, stats, "run", rc, &err);
+}
+
+int main(int argc, char **argv) {
+    static const wt_command cmds[] = {
+        {"signatures", cmd_signatures, "step 1: per shard, hashes and MinHash band keys"},
+        {"buckets", cmd_buckets, "step 2: per partition, equal keys -> edges"},
+        {"cluster", cmd_cluster, "step 3: union-find, one kept per cluster"},
+        {"filter", cmd_filter, "step 4: per shard, write the kept documents"},
+        {"run", cmd_run, "all four steps on one machine"},
+        {"overlap", dedup_cmd_overlap, "8-gram overlap of test sets with a reference (GPT-2 s.4)"},
+        {NULL, NULL, NULL}};
+    return wt_dispatch(PROG, "remove Wikipedia, duplicate URLs and texts, near duplicates", cmds,
+                       argc, argv);
+}
