@@ -1,0 +1,318 @@
+/* Charset detection and conversion (see charset.h). UTF-8 input, by far the
+ * most common, is validated in place without iconv; other charsets go through
+ * iconv with invalid sequences replaced by U+FFFD and counted. */
+#include "charset.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+#include <uchardet.h>
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (n < len) return 0;
+    unsigned cp = c & (0x3f >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return len;
+}
+
+static void utf8_survey(const unsigned char *s, size_t n, size_t *invalid, size_t *multi);
+
+int64_t ex_utf8_clean(const unsigned char *s, size_t n, ex_buf *out) {
+    if (ex_buf_reserve(out, n) < 0) return -1;
+    size_t invalid, multi;
+    utf8_survey(s, n, &invalid, &multi);
+    if (invalid == 0 && !memchr(s, 0, n)) return ex_buf_add(out, s, n) < 0 ? -1 : 0;
+    int64_t bad = 0;
+    size_t i = 0;
+    while (i < n) {
+        /* fast path: a run of ASCII without NUL */
+        size_t j = i;
+        while (j < n && s[j] < 0x80 && s[j] != 0) j++;
+        if (j > i) {
+            if (ex_buf_add(out, s + i, j - i) < 0) return -1;
+            i = j;
+            continue;
+        }
+        if (s[i] == 0) {
+            bad++, i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k) {
+            if (ex_buf_add(out, s + i, k) < 0) return -1;
+            i += k;
+        } else {
+            if (ex_buf_add(out, "\xef\xbf\xbd", 3) < 0) return -1;
+            bad++, i++;
+        }
+    }
+    return bad;
+}
+
+/* Counts invalid UTF-8 sequences and multi-byte characters in s. */
+static void utf8_survey(const unsigned char *s, size_t n, size_t *invalid, size_t *multi) {
+    *invalid = *multi = 0;
+    for (size_t i = 0; i < n;) {
+        /* skip ASCII eight bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k)
+            *multi += 1, i += k;
+        else
+            *invalid += 1, i++;
+    }
+}
+
+/* Maps common labels to the names iconv knows, following the WHATWG
+ * Encoding Standard's aliases (latin1 and ascii mean windows-1252). */
+static void normalize_label(char *name, size_t n) {
+    for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    static const char *map[][2] = {
+        {"utf8", "utf-8"},
+        {"unicode-1-1-utf-8", "utf-8"},
+        {"iso-8859-1", "windows-1252"},
+        {"iso8859-1", "windows-1252"},
+        {"latin1", "windows-1252"},
+        {"l1", "windows-1252"},
+        {"us-ascii", "windows-1252"},
+        {"ascii", "windows-1252"},
+        {"cp1252", "windows-1252"},
+        {"iso_8859-1", "windows-1252"},
+        {"gb2312", "gb18030"},
+        {"gbk", "gb18030"},
+        {"x-gbk", "gb18030"},
+        {"x-sjis", "shift_jis"},
+        {"shift-jis", "shift_jis"},
+        {"sjis", "shift_jis"},
+        {"ks_c_5601-1987", "euc-kr"},
+        {"unicode", "utf-16le"},
+        {"iso-8859-9", "windows-1254"},
+        {"tis-620", "windows-874"},
+        {"x-mac-roman", "macintosh"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(name, map[i][0])) {
+            snprintf(name, n, "%s", map[i][1]);
+            return;
+        }
+}
+
+static bool label_ok(const char *label) {
+    if (!label[0]) return false;
+    if (!strcmp(label, "utf-8")) return true;
+    iconv_t cd = iconv_open("UTF-8", label);
+    if (cd == (iconv_t)-1) return false;
+    iconv_close(cd);
+    return true;
+}
+
+/* Value of attribute `name` inside the tag text [p, e), or NULL. */
+static const char *attr_in(const char *p, const char *e, const char *name, size_t *len) {
+    size_t nl = strlen(name);
+    for (const char *q = p; q + nl < e; q++) {
+        if (strncasecmp(q, name, nl) != 0 || (q > p && isalnum((unsigned char)q[-1]))) continue;
+        const char *v = q + nl;
+        while (v < e && isspace((unsigned char)*v)) v++;
+        if (v >= e || *v != '=') continue;
+        v++;
+        while (v < e && isspace((unsigned char)*v)) v++;
+        char quote = (v < e && (*v == '"' || *v == '\'')) ? *v++ : 0;
+        const char *ve = v;
+        while (ve < e && (quote ? *ve != quote : !isspace((unsigned char)*ve) && *ve != '>')) ve++;
+        *len = (size_t)(ve - v);
+        return v;
+    }
+    return NULL;
+}
+
+int ex_charset_from_meta(const unsigned char *s, size_t n, char *out, size_t out_n) {
+    const char *p = (const char *)s, *end = p + (n < 4096 ? n : 4096);
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        if (end - p < 6) break;
+        if (strncasecmp(p, "<meta", 5) != 0 || !(isspace((unsigned char)p[5]) || p[5] == '/')) {
+            p++;
+            continue;
+        }
+        const char *e = memchr(p, '>', (size_t)(end - p));
+        if (!e) break;
+        size_t len;
+        const char *v = attr_in(p + 5, e, "charset", &len);
+        if (!v) {
+            const char *c = attr_in(p + 5, e, "content", &len);
+            const char *he = attr_in(p + 5, e, "http-equiv", &(size_t){0});
+            if (c && he) {
+                const char *cs = strcasestr(c, "charset=");
+                if (cs && cs < c + len) {
+                    v = cs + 8;
+                    len = strcspn(v, "\"'; >");
+                }
+            }
+        }
+        if (v && len && len < out_n) {
+            memcpy(out, v, len);
+            out[len] = 0;
+            normalize_label(out, out_n);
+            return 1;
+        }
+        p = e;
+    }
+    return 0;
+}
+
+static void guess_uchardet(const unsigned char *s, size_t n, char *out, size_t out_n) {
+    out[0] = 0;
+    uchardet_t ud = uchardet_new();
+    if (!ud) return;
+    uchardet_handle_data(ud, (const char *)s, n < 65536 ? n : 65536);
+    uchardet_data_end(ud);
+    const char *cs = uchardet_get_charset(ud);
+    if (cs && cs[0]) snprintf(out, out_n, "%s", cs);
+    uchardet_delete(ud);
+    normalize_label(out, out_n);
+}
+
+static int convert(const unsigned char *s, size_t n, const char *from, ex_buf *out,
+                   uint64_t *replaced) {
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) return 1;
+    char *in = (char *)s;
+    size_t in_left = n;
+    while (in_left > 0) {
+        if (ex_buf_reserve(out, in_left * 2 + 16) < 0) {
+            iconv_close(cd);
+            return -1;
+        }
+        char *o = out->p + out->len;
+        size_t o_left = out->cap - out->len - 1;
+        size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+        out->len = (size_t)(o - out->p);
+        out->p[out->len] = 0;
+        if (r != (size_t)-1) break;
+        if (errno == E2BIG) continue;
+        /* EILSEQ, or EINVAL (incomplete sequence at the end) */
+        if (ex_buf_add(out, "\xef\xbf\xbd", 3) < 0) {
+            iconv_close(cd);
+            return -1;
+        }
+        (*replaced)++;
+        in++, in_left--;
+    }
+    iconv_close(cd);
+    /* NUL characters (from UTF-16 input, say) carry no text: drop them */
+    size_t w = 0;
+    for (size_t i = 0; i < out->len; i++)
+        if (out->p[i])
+            out->p[w++] = out->p[i];
+        else
+            (*replaced)++;
+    out->len = w;
+    out->p[w] = 0;
+    return 0;
+}
+
+int ex_charset_to_utf8(const unsigned char *s, size_t n, const char *header_charset, ex_buf *out,
+                       ex_charset_info *info) {
+    ex_buf_clear(out);
+    memset(info, 0, sizeof *info);
+    char label[48] = "";
+    if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+        snprintf(label, sizeof label, "utf-8");
+        info->source = "bom";
+        s += 3, n -= 3;
+    } else if (n >= 2 && s[0] == 0xff && s[1] == 0xfe) {
+        snprintf(label, sizeof label, "utf-16le");
+        info->source = "bom";
+        s += 2, n -= 2;
+    } else if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+        snprintf(label, sizeof label, "utf-16be");
+        info->source = "bom";
+        s += 2, n -= 2;
+    }
+    if (!label[0] && header_charset && header_charset[0]) {
+        snprintf(label, sizeof label, "%s", header_charset);
+        normalize_label(label, sizeof label);
+        info->source = "header";
+        if (!label_ok(label)) info->unsupported = 1, label[0] = 0;
+    }
+    if (!label[0] && ex_charset_from_meta(s, n, label, sizeof label)) {
+        info->source = "meta";
+        if (!label_ok(label)) info->unsupported = 1, label[0] = 0;
+    }
+    size_t sample = n < (1 << 20) ? n : (1 << 20), invalid, multi;
+    if (strcmp(info->source ? info->source : "", "bom") != 0) {
+        utf8_survey(s, sample, &invalid, &multi);
+        bool valid_utf8 = invalid == 0 || invalid * 50 < multi; /* a few stray bytes allowed */
+        if (!label[0]) {
+            if (valid_utf8) {
+                snprintf(label, sizeof label, "utf-8");
+                info->source = "utf8";
+            } else {
+                guess_uchardet(s, n, label, sizeof label);
+                info->source = "uchardet";
+                if (!label_ok(label))
+                    snprintf(label, sizeof label, "windows-1252"), info->source = "default";
+            }
+        } else if (strcmp(label, "utf-8") != 0 && multi > 0 && valid_utf8 &&
+                   strncmp(label, "utf-16", 6) != 0) {
+            /* declared single/multi-byte legacy charset, but the bytes are UTF-8 */
+            snprintf(label, sizeof label, "utf-8");
+            info->source = "utf8";
+        } else if (!strcmp(label, "utf-8") && invalid > 16 && invalid * 4 > multi) {
+            /* declared UTF-8 but clearly is not: guess */
+            char g[48];
+            guess_uchardet(s, n, g, sizeof g);
+            if (g[0] && strcmp(g, "utf-8") && label_ok(g)) {
+                snprintf(label, sizeof label, "%s", g);
+                info->source = "uchardet";
+            }
+        }
+    }
+    snprintf(info->name, sizeof info->name, "%s", label);
+    if (!strcmp(label, "utf-8")) {
+        int64_t bad = ex_utf8_clean(s, n, out);
+        if (bad < 0) return -1;
+        info->replaced = (uint64_t)bad;
+        return 0;
+    }
+    int rc = convert(s, n, label, out, &info->replaced);
+    if (rc < 0) return -1;
+    if (rc > 0) { /* should not happen after label_ok; fall back */
+        int64_t bad = ex_utf8_clean(s, n, out);
+        if (bad < 0) return -1;
+        info->replaced = (uint64_t)bad;
+        snprintf(info->name, sizeof info->name, "utf-8");
+    }
+    return 0;
+}
