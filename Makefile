@@ -138,6 +138,11 @@ fuzz:
 fuzz-run: fuzz
 	@fuzz/run.sh $(abspath build-fuzz) $(or $(FUZZ_SECONDS),30)
 
+# The offline demo: synthetic Pushshift dump + web site on 127.0.0.1, every stage,
+# report and results table in $(DEMO_OUT) (EXECUTOR=slurm for the Slurm path).
+demo:
+	@DEMO_OUT=$(or $(DEMO_OUT),out/demo) EXECUTOR=$(or $(EXECUTOR),local) pipelines/demo.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
