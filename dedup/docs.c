@@ -87,8 +87,8 @@ static void doc_bad(dedup_doc *d, const char *why) {
 }
 
 /* A number, or a string holding one (schema drift); NaN otherwise. */
-static double field_number(const jscan_field *f) {
-    if (f->type != JSCAN_NUMBER && f->type != JSCAN_STRING) return NAN;
+static double field_number(const wt_jscan_field *f) {
+    if (f->type != WT_JSCAN_NUMBER && f->type != WT_JSCAN_STRING) return NAN;
     char tmp[64];
     if (f->len == 0 || f->len >= sizeof tmp) return NAN;
     memcpy(tmp, f->str, f->len);
@@ -104,14 +104,17 @@ void dedup_doc_parse(dedup_doc *d, const char *line, size_t len, bool truncated,
     d->line_hash = XXH3_64bits(line, len);
     if (truncated) return doc_bad(d, "line longer than the reader's maximum");
     enum { F_ID, F_URL, F_TEXT, F_SCORE, F_DOMAIN, F_N };
-    jscan_field f[F_N] = {
+    wt_jscan_field f[F_N] = {
         {.key = "id"}, {.key = "url"}, {.key = "text"}, {.key = "score"}, {.key = "domain"}};
-    if (jscan_object(line, len, f, F_N, &d->buf, d->why, sizeof d->why) < 0)
+    wt_error err;
+    if (wt_jscan_object(line, len, f, F_N, &d->buf, &err) < 0) {
+        snprintf(d->why, sizeof d->why, "%.*s", (int)sizeof d->why - 1, err.msg);
         return doc_bad(d, d->why);
-    if (f[F_ID].type != JSCAN_STRING || f[F_ID].len == 0)
+    }
+    if (f[F_ID].type != WT_JSCAN_STRING || f[F_ID].len == 0)
         return doc_bad(d, "missing string field \"id\"");
-    if (f[F_URL].type != JSCAN_STRING) return doc_bad(d, "missing string field \"url\"");
-    if (f[F_TEXT].type != JSCAN_STRING) return doc_bad(d, "missing string field \"text\"");
+    if (f[F_URL].type != WT_JSCAN_STRING) return doc_bad(d, "missing string field \"url\"");
+    if (f[F_TEXT].type != WT_JSCAN_STRING) return doc_bad(d, "missing string field \"text\"");
     if (!parse_hex64(f[F_ID].str, f[F_ID].len, &d->id))
         d->id = XXH3_64bits(f[F_ID].str, f[F_ID].len);
     d->url = f[F_URL].str;
@@ -131,12 +134,12 @@ void dedup_doc_parse(dedup_doc *d, const char *line, size_t len, bool truncated,
         hn = n > 0 ? (size_t)n : 0;
     }
     if (hn == 0) hn = dedup_url_host(d->url, d->url_len, host, sizeof host);
-    if (hn == 0 && f[F_DOMAIN].type == JSCAN_STRING) /* no host in the URL: the domain field */
+    if (hn == 0 && f[F_DOMAIN].type == WT_JSCAN_STRING) /* no host in the URL: the domain field */
         hn = dedup_url_host(f[F_DOMAIN].str, f[F_DOMAIN].len, host, sizeof host);
     if (hn) d->status = dedup_domain_status(p, host, hn);
 }
 
 void dedup_doc_clear(dedup_doc *d) {
-    jscan_buf_free(&d->buf);
+    wt_jscan_buf_free(&d->buf);
     d->url = d->text = NULL;
 }

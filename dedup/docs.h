@@ -19,9 +19,9 @@ int dedup_next_record(wt_reader *r, char **line, size_t *len, wt_error *err);
 
 /* A parsed record. */
 typedef struct dedup_doc {
-    int status;    /* DEDUP_KEEP, DEDUP_BAD, DEDUP_WIKIPEDIA, DEDUP_DOMAIN */
-    char why[160]; /* for DEDUP_BAD, e.g. "missing string field \"text\"" */
-    jscan_buf buf; /* owned: decoded strings that had escapes */
+    int status;       /* DEDUP_KEEP, DEDUP_BAD, DEDUP_WIKIPEDIA, DEDUP_DOMAIN */
+    char why[160];    /* for DEDUP_BAD, e.g. "missing string field \"text\"" */
+    wt_jscan_buf buf; /* owned: decoded strings that had escapes */
     uint64_t id, url_key, line_hash;
     double score;           /* -inf when absent */
     const char *url, *text; /* inside the line or buf */

@@ -11,11 +11,13 @@
 
 static void dispatch_usage(FILE *out, const char *prog, const char *about, const wt_command *cmds) {
     fprintf(out, "%s: %s\n\nusage: %s COMMAND [options]\n\ncommands:\n", prog, about, prog);
-    for (const wt_command *c = cmds; c->name; c++) fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    for (const wt_command *c = cmds; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
     fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", prog);
 }
 
-int wt_dispatch(const char *prog, const char *about, const wt_command *cmds, int argc, char **argv) {
+int wt_dispatch(const char *prog, const char *about, const wt_command *cmds, int argc,
+                char **argv) {
     if (argc < 2) {
         dispatch_usage(stderr, prog, about, cmds);
         return WT_EXIT_USAGE;

@@ -10,9 +10,9 @@
 #include "error.h"
 
 typedef struct wt_command {
-    const char *name;    /* e.g. "encode" */
+    const char *name;                  /* e.g. "encode" */
     int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
-    const char *summary; /* one line for the help listing */
+    const char *summary;               /* one line for the help listing */
 } wt_command;
 
 /* Runs the subcommand named by argv[1]; prints the listing for --help/-h or

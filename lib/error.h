@@ -32,9 +32,9 @@ void wt_report(const char *prog, const wt_error *err);
 /* Counts bad input records. Reports the first `max_print` of them as
  * "stage: file:record: reason" on stderr (then only the count). */
 typedef struct wt_badrec {
-    const char *stage; /* e.g. "tokenize" */
-    bool strict;       /* --strict: the first bad record is fatal */
-    uint64_t count;    /* bad records seen so far */
+    const char *stage;  /* e.g. "tokenize" */
+    bool strict;        /* --strict: the first bad record is fatal */
+    uint64_t count;     /* bad records seen so far */
     uint64_t max_print; /* 0 means the default, 20 */
 } wt_badrec;
 

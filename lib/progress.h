@@ -11,7 +11,7 @@ typedef struct wt_progress {
     const char *unit;  /* e.g. "MB", "docs" */
     uint64_t total;    /* 0 when unknown: no ETA */
     uint64_t done;
-    double scale;      /* shown value = done / scale, e.g. 1e6 for MB */
+    double scale; /* shown value = done / scale, e.g. 1e6 for MB */
     double start, last_draw;
     bool enabled;
 } wt_progress;

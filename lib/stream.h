@@ -26,8 +26,8 @@ ssize_t wt_reader_read(wt_reader *r, void *buf, size_t n, wt_error *err);
 int wt_reader_getline(wt_reader *r, char **line, size_t *len, wt_error *err);
 bool wt_reader_line_truncated(const wt_reader *r);
 void wt_reader_set_max_line(wt_reader *r, size_t max_bytes);
-uint64_t wt_reader_line_no(const wt_reader *r);  /* 1-based number of the last line returned */
-uint64_t wt_reader_offset(const wt_reader *r);   /* decompressed bytes delivered so far */
+uint64_t wt_reader_line_no(const wt_reader *r);    /* 1-based number of the last line returned */
+uint64_t wt_reader_offset(const wt_reader *r);     /* decompressed bytes delivered so far */
 uint64_t wt_reader_raw_offset(const wt_reader *r); /* compressed bytes consumed so far */
 uint64_t wt_reader_raw_size(const wt_reader *r);   /* file size, 0 if unknown (stdin, pipe) */
 const char *wt_reader_path(const wt_reader *r);

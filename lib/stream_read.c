@@ -91,9 +91,12 @@ static ssize_t decode_gzip(wt_reader *r, uint8_t *dst, size_t n, wt_error *err) 
         int rc = inflate(&r->gz, Z_NO_FLUSH);
         raw_advance(r, avail - r->gz.avail_in);
         size_t got = n - r->gz.avail_out;
-        if (rc == Z_STREAM_END) r->in_member = false;
-        else if (rc == Z_BUF_ERROR && got == 0 && r->gz.avail_in == 0) continue;
-        else if (rc != Z_OK) return corrupt(r, err, r->gz.msg ? r->gz.msg : "inflate failed");
+        if (rc == Z_STREAM_END)
+            r->in_member = false;
+        else if (rc == Z_BUF_ERROR && got == 0 && r->gz.avail_in == 0)
+            continue;
+        else if (rc != Z_OK)
+            return corrupt(r, err, r->gz.msg ? r->gz.msg : "inflate failed");
         if (got > 0) return (ssize_t)got;
     }
 }
@@ -125,8 +128,10 @@ static ssize_t decode_xz(wt_reader *r, uint8_t *dst, size_t n, wt_error *err) {
         lzma_ret rc = lzma_code(&r->xz, r->raw_eof ? LZMA_FINISH : LZMA_RUN);
         raw_advance(r, avail - r->xz.avail_in);
         size_t got = n - r->xz.avail_out;
-        if (rc == LZMA_STREAM_END) r->done = true;
-        else if (rc == LZMA_BUF_ERROR && r->raw_eof) return truncated(r, err);
+        if (rc == LZMA_STREAM_END)
+            r->done = true;
+        else if (rc == LZMA_BUF_ERROR && r->raw_eof)
+            return truncated(r, err);
         else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
             char why[32];
             snprintf(why, sizeof why, "lzma error %d", (int)rc);
@@ -156,8 +161,10 @@ static ssize_t decode_bzip2(wt_reader *r, uint8_t *dst, size_t n, wt_error *err)
         int rc = BZ2_bzDecompress(&r->bz);
         raw_advance(r, avail - r->bz.avail_in);
         size_t got = n - r->bz.avail_out;
-        if (rc == BZ_STREAM_END) r->in_member = false;
-        else if (rc != BZ_OK) return corrupt(r, err, "bzip2 data error");
+        if (rc == BZ_STREAM_END)
+            r->in_member = false;
+        else if (rc != BZ_OK)
+            return corrupt(r, err, "bzip2 data error");
         if (got > 0) return (ssize_t)got;
     }
 }
@@ -173,11 +180,16 @@ static ssize_t decode_plain(wt_reader *r, uint8_t *dst, size_t n, wt_error *err)
 
 static ssize_t reader_decode(wt_reader *r, uint8_t *dst, size_t n, wt_error *err) {
     switch (r->codec) {
-    case CODEC_GZIP: return decode_gzip(r, dst, n, err);
-    case CODEC_ZSTD: return decode_zstd(r, dst, n, err);
-    case CODEC_XZ: return decode_xz(r, dst, n, err);
-    case CODEC_BZIP2: return decode_bzip2(r, dst, n, err);
-    default: return decode_plain(r, dst, n, err);
+    case CODEC_GZIP:
+        return decode_gzip(r, dst, n, err);
+    case CODEC_ZSTD:
+        return decode_zstd(r, dst, n, err);
+    case CODEC_XZ:
+        return decode_xz(r, dst, n, err);
+    case CODEC_BZIP2:
+        return decode_bzip2(r, dst, n, err);
+    default:
+        return decode_plain(r, dst, n, err);
     }
 }
 
@@ -186,7 +198,11 @@ static reader_codec sniff_codec(const uint8_t *b, size_t n) {
     if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return CODEC_ZSTD;
     if (n >= 4 && (b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18)
         return CODEC_ZSTD; /* a zstd skippable frame first */
-    if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) return CODEC_XZ;
+    if (n >= 6 && !memcmp(b,
+                          "\xfd"
+                          "7zXZ\0",
+                          6))
+        return CODEC_XZ;
     if (n >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9')
         return CODEC_BZIP2;
     return CODEC_PLAIN;
@@ -207,7 +223,8 @@ static int reader_init_codec(wt_reader *r, wt_error *err) {
         if (lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
             return wt_fail(err, "%s: xz init", r->path);
         break;
-    default: break;
+    default:
+        break;
     }
     return 0;
 }
@@ -224,7 +241,8 @@ wt_reader *wt_reader_open(const char *path, wt_error *err) {
         wt_fail(err, "out of memory");
         goto fail;
     }
-    if (!strcmp(path, "-")) r->fd = STDIN_FILENO;
+    if (!strcmp(path, "-"))
+        r->fd = STDIN_FILENO;
     else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         wt_fail_errno(err, "cannot open %s", path);
         goto fail;
@@ -369,13 +387,20 @@ const char *wt_reader_codec(const wt_reader *r) {
 void wt_reader_close(wt_reader *r) {
     if (!r) return;
     switch (r->codec) {
-    case CODEC_GZIP: inflateEnd(&r->gz); break;
-    case CODEC_ZSTD: ZSTD_freeDCtx(r->zs); break;
-    case CODEC_XZ: lzma_end(&r->xz); break;
+    case CODEC_GZIP:
+        inflateEnd(&r->gz);
+        break;
+    case CODEC_ZSTD:
+        ZSTD_freeDCtx(r->zs);
+        break;
+    case CODEC_XZ:
+        lzma_end(&r->xz);
+        break;
     case CODEC_BZIP2:
         if (r->bz_init) BZ2_bzDecompressEnd(&r->bz);
         break;
-    default: break;
+    default:
+        break;
     }
     if (r->fd > STDIN_FILENO) close(r->fd);
     free(r->path);

@@ -63,7 +63,8 @@ static int writer_init_codec(wt_writer *w, int level, wt_error *err) {
     } else if (w->codec == WT_CODEC_ZSTD) {
         w->zc = ZSTD_createCCtx();
         if (!w->zc ||
-            ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, level ? level : 3)) ||
+            ZSTD_isError(
+                ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, level ? level : 3)) ||
             ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1)))
             return wt_fail(err, "%s: zstd init failed", w->path);
     }
@@ -149,7 +150,8 @@ int wt_writer_write(wt_writer *w, const void *buf, size_t n, wt_error *err) {
             off += k;
         }
         return 0;
-    case WT_CODEC_ZSTD: return zstd_pump(w, buf, n, ZSTD_e_continue, err);
+    case WT_CODEC_ZSTD:
+        return zstd_pump(w, buf, n, ZSTD_e_continue, err);
     default:
         if (n > BUF_CAP - w->buf_len) {
             WT_TRY(buf_flush(w, err));
@@ -220,7 +222,8 @@ int wt_writer_commit(wt_writer *w, wt_error *err) {
     int rc = 0;
     if (w->codec == WT_CODEC_GZIP && (w->gz_dirty || w->flushed + w->buf_len == 0))
         rc = gzip_pump(w, NULL, 0, Z_FINISH, err);
-    else if (w->codec == WT_CODEC_ZSTD) rc = zstd_pump(w, NULL, 0, ZSTD_e_end, err);
+    else if (w->codec == WT_CODEC_ZSTD)
+        rc = zstd_pump(w, NULL, 0, ZSTD_e_end, err);
     if (rc == 0) rc = buf_flush(w, err);
     if (!w->tmp) { /* stdout */
         writer_free(w);
@@ -281,9 +284,12 @@ int wt_read_file(const char *path, char **data, size_t *n, size_t max_bytes, wt_
             buf = p;
         }
         ssize_t k = wt_reader_read(r, buf + len, cap - len, err);
-        if (k < 0) rc = -1;
-        else if (k == 0) break;
-        else len += (size_t)k;
+        if (k < 0)
+            rc = -1;
+        else if (k == 0)
+            break;
+        else
+            len += (size_t)k;
     }
     wt_reader_close(r);
     if (rc < 0) {

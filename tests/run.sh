@@ -14,8 +14,8 @@ passed=0 failed=0 failed_names=()
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
-for t in "$WEBTEXT_BUILD"/tests/*; do
-  [ -x "$t" ] || continue
+for t in "$WEBTEXT_BUILD"/tests/test_*; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
   name=$(basename "$t")
   [[ -n $filter && $name != *$filter* ]] && continue
   out="$log/$name.out"

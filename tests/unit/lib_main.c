@@ -24,5 +24,6 @@ int main(void) {
     failed += lib_stream_tests();
     failed += lib_jsonl_tests();
     failed += lib_misc_tests();
+    failed += lib_jscan_tests();
     return failed ? 1 : 0;
 }
