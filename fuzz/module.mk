@@ -33,10 +33,6 @@ ifeq ($(FUZZ),1)
 # would use target_clones, which clang 14 rejects for its 64-byte vectors.
 # ASan is on in this build: say so, as GCC would. (model/ may fold this in.)
 $(BUILD)/model/kernels.o: CFLAGS += -D__SANITIZE_ADDRESS__=1
-# Temporary: lib/warc_read.c:310 computes NULL + 0 for a WARC record whose
-# header block is empty (tests/faults/pending/warc_header_null.*); clang's
-# UBSan flags it. Drop this line once lib/ is fixed.
-$(BUILD)/lib/warc_read.o: CFLAGS += -fno-sanitize=pointer-overflow
 # Temporary: extract/http.c:204 passes NULL to memcpy (extract/buf.c:20) for a
 # chunked + gzip body that dechunks to nothing
 # (tests/faults/pending/extract_chunked_empty.*). Drop once extract/ is fixed.

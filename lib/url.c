@@ -3,6 +3,7 @@
  * is a fixed point; libidn2 converts IDN hosts, libpsl gives registered domains. */
 #include "url.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <idn2.h>
 #include <libpsl.h>
@@ -143,14 +144,18 @@ static size_t html_unescape(const char *s, size_t n, char *dst) {
 
 /* Normalises the host s[0..n) (userinfo and port already removed) into b. */
 static wt_url_status host_normalize(ubuf *b, const char *s, size_t n) {
-    if (n > 0 && s[0] == '[') { /* IPv6 literal: lowercase, check the characters */
-        if (s[n - 1] != ']' || n < 3 || n > 64) return WT_URL_BAD_HOST;
-        for (size_t i = 0; i < n; i++) {
-            int c = (unsigned char)s[i];
-            if (!(isxdigit(c) || c == ':' || c == '.' || c == '[' || c == ']'))
-                return WT_URL_BAD_HOST;
-            ub_putc(b, (char)tolower(c));
-        }
+    if (n > 0 && s[0] == '[') { /* IPv6 literal: must parse; written in RFC 5952 form */
+        if (s[n - 1] != ']' || n < 4 || n > 64) return WT_URL_BAD_HOST;
+        char inner[64], canon[INET6_ADDRSTRLEN];
+        memcpy(inner, s + 1, n - 2);
+        inner[n - 2] = '\0';
+        struct in6_addr addr;
+        if (inet_pton(AF_INET6, inner, &addr) != 1 ||
+            !inet_ntop(AF_INET6, &addr, canon, sizeof canon))
+            return WT_URL_BAD_HOST;
+        ub_putc(b, '[');
+        for (const char *p = canon; *p; p++) ub_putc(b, *p);
+        ub_putc(b, ']');
         return WT_URL_OK;
     }
     char host[WT_URL_MAX + 1];

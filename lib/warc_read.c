@@ -306,6 +306,10 @@ static int vals_add(wt_warc_reader *r, const char *s, size_t n, size_t *at, wt_e
 }
 
 bool wt_header_get(const char *headers, size_t len, const char *name, char *out, size_t out_n) {
+    if (!headers || len == 0) { /* an empty block: no header (and no NULL arithmetic) */
+        if (out_n) out[0] = '\0';
+        return false;
+    }
     size_t nl = strlen(name);
     const char *p = headers, *end = headers + len;
     while (p < end) {

@@ -32,7 +32,7 @@ typedef struct wt_warc_rec {
      * usable with `tail -c +OFFSET+1 | zcat`); otherwise the offset in the
      * decompressed stream. */
     uint64_t offset;
-    const unsigned char *block; /* the first block_len bytes of the block */
+    const unsigned char *block; /* the first block_len bytes of the block, then a NUL */
     size_t block_len;           /* min(content_length, max_block) */
     bool block_cut;             /* the block was longer than max_block */
 } wt_warc_rec;

@@ -79,6 +79,7 @@ static void test_host_rules(void **state) {
     check("http://user:pw@example.com/", "http://example.com/"); /* userinfo dropped */
     check("http://EXAMPLE.com:8080@evil.com/", "http://evil.com/");
     check("http://[2001:DB8::1]:8080/x", "http://[2001:db8::1]:8080/x");
+    check("http://[2001:0DB8:0:0::0001]/", "http://[2001:db8::1]/"); /* RFC 5952 form */
     check("http://192.168.0.1/", "http://192.168.0.1/");
     check("http://m\xc3\xbcnchen.de/", "http://xn--mnchen-3ya.de/"); /* IDN -> punycode */
     check("http://M\xc3\x9cNCHEN.DE/", "http://xn--mnchen-3ya.de/");
@@ -117,6 +118,12 @@ static void test_rejections(void **state) {
     check_reject("http://a..b.com/", WT_URL_BAD_HOST);
     check_reject("http://exa mple.com/", WT_URL_BAD_HOST);
     check_reject("http://exa%00mple.com/", WT_URL_BAD_HOST);
+    /* IPv6 literals must parse (found by fuzz_url) */
+    check_reject("http://[]]]]", WT_URL_BAD_HOST);
+    check_reject("http://[[::1]/", WT_URL_BAD_HOST);
+    check_reject("http://[1:2:3:4:5:6:7:8:9]/", WT_URL_BAD_HOST);
+    check_reject("http://[::1::2]/", WT_URL_BAD_HOST);
+    check_reject("http://[]/", WT_URL_BAD_HOST);
     check_reject("http://example.com:99999/", WT_URL_BAD_PORT);
     check_reject("http://example.com:8o/", WT_URL_BAD_PORT);
     char long_url[3000];

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "pool.h"
+#include "warc_read.h"
 
 typedef struct {
     atomic_int *hits;
@@ -90,11 +91,22 @@ static void test_bad_record_counting(void **s) {
     assert_string_equal(err.msg, "outer 1: inner");
 }
 
+/* An empty WARC header block arrives as (NULL, 0): no header, no UB (fuzz_warc). */
+static void test_header_get_empty(void **s) {
+    (void)s;
+    char v[16] = "x";
+    assert_false(wt_header_get(NULL, 0, "Content-Type", v, sizeof v));
+    assert_string_equal(v, "");
+    const char *h = "Content-Type: text/html\r\nX: 1\r\n";
+    assert_true(wt_header_get(h, strlen(h), "content-type", v, sizeof v));
+    assert_string_equal(v, "text/html");
+}
+
 int lib_misc_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_each_item_once), cmocka_unit_test(test_parse_numbers),
         cmocka_unit_test(test_shard_names),         cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_bad_record_counting),
+        cmocka_unit_test(test_bad_record_counting), cmocka_unit_test(test_header_get_empty),
     };
     return cmocka_run_group_tests_name("lib_misc", tests, NULL, NULL);
 }
