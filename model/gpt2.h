@@ -64,7 +64,11 @@ void gpt2_model_info(const gpt2_model *m, gpt2_info *info);
 
 /* One allocation sized from the config for forward passes of up to
  * `max_tokens` tokens in total (0: n_ctx; at least n_ctx is used). A
- * workspace is used by one thread at a time. */
+ * workspace is used by one thread at a time. It runs attention heads and
+ * element-wise work on as many threads as OpenBLAS has when it is created
+ * (call gpt2_blas_threads first). OpenBLAS's thread count is process-wide:
+ * prefer one scoring thread with several BLAS threads to several scoring
+ * threads (which are correct, but share and reset that count). */
 typedef struct gpt2_ws gpt2_ws;
 gpt2_ws *gpt2_ws_create(const gpt2_model *m, size_t max_tokens, wt_error *err);
 void gpt2_ws_free(gpt2_ws *ws);
@@ -98,17 +102,22 @@ int gpt2_score(const gpt2_model *m, gpt2_ws *ws, gpt2_request *reqs, size_t nreq
  * 0, S, 2S, ...; a window ends at min(start + C, n); each token is scored
  * once, in the first window whose end passes it, with the tokens before it
  * in that window as context; the last window is the one that reaches n.
- * Returns the number of windows (0 when n < 2); fills `out` when non-NULL. */
+ * When stride == ctx the first token of every later window has no context
+ * in it and stays unscored (as in the guide, whose labels shift drops it).
+ * Returns the number of windows (0 when n < 2 or ctx/stride are out of
+ * range); fills `out` when non-NULL. */
 typedef struct gpt2_window {
     size_t start; /* first token of the window */
     size_t end;   /* one past the last token; end - start <= C */
-    size_t first; /* first scored token (absolute); start < first <= end */
+    size_t first; /* first scored token (absolute); start < first < end */
 } gpt2_window;
 size_t gpt2_window_plan(size_t n, int ctx, int stride, gpt2_window *out);
 
 /* Scores tokens 1..n-1 of one sequence with the window rule above:
- * logprob[i-1] and argmax[i-1] (argmax may be NULL) for token i. The windows
- * are batched through gpt2_score. */
+ * logprob[i-1] and argmax[i-1] (argmax may be NULL) for token i (NaN and -1
+ * for a token no window scores). The windows are batched through gpt2_score,
+ * so one call fills the workspace; to batch windows of many sequences
+ * together, plan them with gpt2_window_plan and call gpt2_score. */
 int gpt2_score_sliding(const gpt2_model *m, gpt2_ws *ws, const int32_t *tokens, size_t n, int ctx,
                        int stride, float *logprob, int32_t *argmax, wt_error *err);
 
@@ -128,9 +137,9 @@ int gpt2_kv_feed(const gpt2_model *m, gpt2_ws *ws, gpt2_kv *kv, const int32_t *t
 
 /* ---- Sampling ---------------------------------------------------------- */
 
-/* The paper's top-k sampling: keeps the k most likely tokens (k <= 0: all),
- * divides logits by temperature (> 0), samples with the 64-bit state *rng
- * (advanced). logits are left unchanged. */
+/* The paper's top-k sampling: keeps the k most likely tokens (1..1024; k <= 0
+ * or larger means 1024), divides their logits by temperature (> 0), samples
+ * with the 64-bit state *rng (advanced). logits are left unchanged. */
 int32_t gpt2_sample_top_k(const float *logits, int vocab, int k, float temperature, uint64_t *rng);
 
 /* ---- Random checkpoints (tests, benchmarks, demo) ---------------------- */

@@ -36,23 +36,32 @@ struct gpt2_model {
     gpt2_info info;
 };
 
-/* Rows of attention scores computed per sgemm block, and logit rows per LM
- * head chunk: bounded scratch however long the batch. */
-enum { GPT2_ATT_ROWS = 128, GPT2_LOGIT_ROWS = 64 };
+/* Rows of attention scores computed per sgemm block, and the LM head's tile
+ * of logits (rows x vocabulary columns): bounded scratch however long the
+ * batch, and tiles large enough for sgemm to run near its peak. */
+enum { GPT2_ATT_ROWS = 128, GPT2_LOGIT_ROWS = 1024, GPT2_LOGIT_COLS = 4096 };
 
 /* All activations of one forward pass of up to max_tokens tokens, carved from
  * one allocation (sizes in floats, N = max_tokens, C = n_embd). */
 struct gpt2_ws {
-    size_t max_tokens; /* N, >= n_ctx */
-    float *x;          /* (N, C) residual stream */
-    float *h;          /* (N, C) layer-norm output, later gathered rows */
-    float *qkv;        /* (N, 3C) */
-    float *att;        /* (N, C) attention output, heads side by side */
-    float *fc;         /* (N, 4C) MLP hidden */
-    float *scores;     /* (ATT_ROWS, n_ctx) attention scores of one row block */
-    float *logits;     /* (LOGIT_ROWS, V) */
-    int32_t *pos;      /* (N) position of each token */
-    void *block;       /* the allocation */
+    size_t max_tokens;     /* N, >= n_ctx */
+    float *x;              /* (N, C) residual stream */
+    float *h;              /* (N, C) layer-norm output, later gathered rows */
+    float *qkv;            /* (N, 3C) */
+    float *att;            /* (N, C) attention output, heads side by side */
+    float *fc;             /* (N, 4C) MLP hidden */
+    float *scores;         /* (threads, ATT_ROWS, n_ctx) attention scores, per thread */
+    float *logits;         /* (LOGIT_ROWS, LOGIT_COLS) one tile of logits */
+    float *lse_max;        /* (LOGIT_ROWS) running max of each row's logits */
+    float *lse_sum;        /* (LOGIT_ROWS) running sum of exp(logit - max) */
+    float *lse_tgt;        /* (LOGIT_ROWS) logit of the scored token */
+    int32_t *lse_arg;      /* (LOGIT_ROWS) running argmax */
+    int32_t *tok;          /* (N) token ids of the packed batch */
+    int32_t *row_req;      /* (N) request of each scored row */
+    struct gpt2_seg *segs; /* (N) segments of the packed batch */
+    void *block;           /* the allocation */
+    int threads;           /* e.g. 2: OpenBLAS's thread count when the workspace was made */
+    struct wt_pool *pool;  /* runs attention heads and element-wise rows in parallel */
 };
 
 /* A segment of the packed batch: tokens [off, off + n) of the batch are the
@@ -71,6 +80,9 @@ typedef struct gpt2_seg {
 void gpt2_forward(const gpt2_model *m, gpt2_ws *ws, const int32_t *tokens, size_t ntok,
                   const gpt2_seg *segs, size_t nseg);
 
+/* Runs fn(ctx, i, worker) for i in [0, n) on the workspace's threads. */
+void gpt2_parallel(gpt2_ws *ws, size_t n, void (*fn)(void *ctx, size_t i, int worker), void *ctx);
+
 /* ---- kernels (model/kernels.c) ---- */
 /* out = LN(x) * w + b over rows (n, C). */
 void gpt2_layernorm(float *out, const float *x, const float *w, const float *b, size_t n, int c,
@@ -81,8 +93,10 @@ void gpt2_bias_gelu(float *x, const float *bias, size_t n, int c);
 void gpt2_add_bias(float *x, const float *bias, size_t n, int c);
 /* Row softmax of s[0..len) in place after scaling by `scale`. */
 void gpt2_softmax_row(float *s, int len, float scale);
-/* ln(sum(exp(x - max))) + max over x[0..n), and the argmax (lowest index). */
-float gpt2_logsumexp(const float *x, int n, int32_t *argmax);
+/* max of x[0..n) and, in *argmax, its lowest index. */
+float gpt2_max(const float *x, int n, int32_t *argmax);
+/* sum of exp(x[i] - off) over x[0..n). */
+float gpt2_sum_exp(const float *x, int n, float off);
 
 /* Storage conversions. */
 float gpt2_f16_to_f32(uint16_t h);

@@ -1,0 +1,11 @@
+/* Private to bin/model: one function per subcommand (argv[0] is its name),
+ * returning the exit code (0 ok, 1 failure, 2 usage). */
+#ifndef WT_MODEL_CMDS_H
+#define WT_MODEL_CMDS_H
+
+int model_cmd_info(int argc, char **argv);
+int model_cmd_logprobs(int argc, char **argv);
+int model_cmd_generate(int argc, char **argv);
+int model_cmd_init(int argc, char **argv);
+
+#endif
