@@ -29,12 +29,4 @@ $(foreach f,$(FUZZ_SPECS),$(eval $(call add_replay,$(word 1,$(subst :, ,$(f))),$
 endif
 
 ifeq ($(FUZZ),1)
-# clang defines no __SANITIZE_ADDRESS__ (GCC does under ASan), so kernels.c
-# would use target_clones, which clang 14 rejects for its 64-byte vectors.
-# ASan is on in this build: say so, as GCC would. (model/ may fold this in.)
-$(BUILD)/model/kernels.o: CFLAGS += -D__SANITIZE_ADDRESS__=1
-# Temporary: extract/http.c:204 passes NULL to memcpy (extract/buf.c:20) for a
-# chunked + gzip body that dechunks to nothing
-# (tests/faults/pending/extract_chunked_empty.*). Drop once extract/ is fixed.
-$(BUILD)/extract/buf.o: CFLAGS += -fno-sanitize=nonnull-attribute
 endif
