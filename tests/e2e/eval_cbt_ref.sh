@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# CBT on a small random checkpoint (the project's fixture files): eval's acc
+# and token count must equal an independent computation of the protocol in
+# Python: its own detokenizer for the fixture's tokens, `tokenize shards` for
+# the ids, `model logprobs` for the candidates' scores.
+set -euo pipefail
+: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}" "${WEBTEXT_ROOT:?}"
+export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/bin" && cp "$WEBTEXT_BIN/eval" "$WEBTEXT_BIN/model" "$WEBTEXT_BIN/tokenize" "$tmp/bin/"
+WEBTEXT_BIN=$tmp/bin
+python3 "$WEBTEXT_ROOT/tests/eval/make_fixtures.py" "$tmp/data" >/dev/null
+"$WEBTEXT_BIN/model" init --out "$tmp/m" --n-layer 2 --n-head 2 --n-embd 64 --n-ctx 512 \
+  --seed 5 --std 0.3 >/dev/null
+"$WEBTEXT_BIN/eval" run --model "$tmp/m" --data "$tmp/data" --tasks cbt-cn,cbt-ne --batch 3 \
+  --samples --quiet -o "$tmp/out"
+
+python3 - "$WEBTEXT_BIN" "$tmp" <<'EOF'
+import json, os, struct, subprocess, sys
+bin_, tmp = sys.argv[1], sys.argv[2]
+CLOSE = {",", ".", "?", "!", ";", ":", ")", "''", "'s", "n't"}
+
+def detok(tokens):
+    out, glue = "", True
+    for t in tokens:
+        space = not glue and t not in CLOSE
+        out += (" " if out and space else "") + ('"' if t in ("``", "''") else t)
+        glue = t in ("``", "(")
+    return out
+
+def encode_all(texts):
+    d = f"{tmp}/enc"
+    subprocess.run(["rm", "-rf", d], check=True)
+    os.makedirs(d)
+    with open(f"{d}/docs-00000.jsonl", "w") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
+    subprocess.run([f"{bin_}/tokenize", "shards", "--quiet", f"{d}/docs-00000.jsonl", "-o",
+                    f"{d}/out"], check=True)
+    raw = subprocess.run(["zstd", "-dc", f"{d}/out/tokens-00000.bin.zst"], check=True,
+                         capture_output=True).stdout
+    n = struct.unpack("<3i", raw[:12])[2]
+    docs = []
+    for t in struct.unpack(f"<{n}H", raw[1024:]):
+        if t == 50256:
+            docs.append([])
+        else:
+            docs[-1].append(t)
+    assert len(docs) == len(texts)
+    return docs
+
+for kind in ["CN", "NE"]:
+    lines = open(f"{tmp}/data/cbt/cbtest_{kind}_test_2500ex.txt").read().split("\n")
+    examples, cur = [], []
+    for line in lines:
+        if not line.strip():
+            continue
+        num, rest = line.split(" ", 1)
+        if num != "21":
+            cur.append(detok(rest.split()))
+            continue
+        query, answer, _, cands = rest.split("\t")
+        full = detok(query.split())
+        i = full.index("XXXXX")
+        pre, post = full[:i], full[i + 5:]
+        ctx = " ".join(cur) + (" " + pre.rstrip(" ") if pre.strip() else "")
+        lead = " " if (pre.endswith(" ") or not pre.strip()) else ""
+        cs = cands.split("|")
+        examples.append((ctx, [lead + c + post for c in cs], cs.index(answer)))
+        cur = []
+    texts = []
+    for ctx, conts, _ in examples:
+        texts += [ctx] + conts
+    ids = encode_all(texts)
+    seqs, k = [], 0
+    for ctx, conts, _ in examples:
+        c = ids[k]
+        k += 1
+        for _ in conts:
+            seqs.append((c, ids[k]))
+            k += 1
+    with open(f"{tmp}/seqs.txt", "w") as f:
+        for c, x in seqs:
+            assert len(c) + len(x) <= 512
+            f.write(" ".join(map(str, c + x)) + "\n")
+    out = subprocess.run([f"{bin_}/model", "logprobs", "--model", f"{tmp}/m", "--quiet",
+                          f"{tmp}/seqs.txt"], check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    scores = [sum(map(float, line.split()[-len(x):])) for line, (c, x) in zip(out, seqs)]
+    samples = [json.loads(l) for l in open(f"{tmp}/out/cbt-{kind.lower()}.samples.jsonl")]
+    assert len(samples) == len(examples)
+    correct, q = 0, 0
+    for (_, conts, ans), smp in zip(examples, samples):
+        s = scores[q:q + len(conts)]
+        q += len(conts)
+        correct += s.index(max(s)) == ans
+        assert smp["answer"] == ans and smp["prediction"] == s.index(max(s)), (smp, s)
+        assert all(abs(a - b) < 1e-3 for a, b in zip(smp["scores"], s)), (smp["scores"], s)
+    res = json.load(open(f"{tmp}/out/results.json"))["tasks"][f"cbt-{kind.lower()}"]
+    print(f"cbt-{kind}: eval acc {res['metrics']['acc']} ({res['correct']}), reference {correct}")
+    assert res["examples"] == len(examples)
+    assert res["tokens"] == sum(len(x) for _, x in seqs), (res["tokens"], sum(len(x) for _, x in seqs))
+    assert res["correct"] == correct
+print("eval_cbt_ref: ok")
+EOF

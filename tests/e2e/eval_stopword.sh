@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# LAMBADA's stop-word-filtered accuracy on a hand-made checkpoint whose
+# prediction is the same everywhere: an all-zero model patched so that the
+# final layer norm outputs e0 (gain 0, bias e0) and wte[" the"] = 2 e0,
+# wte[" door"] = e0. Every position then has logits 2 for " the", 1 for
+# " door", 0 for the rest, so acc, acc_stopword_filter and ppl are known
+# in closed form.
+set -euo pipefail
+: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
+export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$WEBTEXT_BIN/model" init --out "$tmp/m" --n-layer 1 --n-head 2 --n-embd 16 --n-ctx 64 --zero >/dev/null
+the=$(printf ' the' | "$WEBTEXT_BIN/tokenize" encode)
+door=$(printf ' door' | "$WEBTEXT_BIN/tokenize" encode)
+mkdir -p "$tmp/data/lambada"
+python3 - "$tmp" "$the" "$door" <<'EOF'
+import json, struct, sys
+tmp, the, door = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path = f"{tmp}/m/model.safetensors"
+raw = bytearray(open(path, "rb").read())
+hlen = struct.unpack("<Q", raw[:8])[0]
+hdr = json.loads(raw[8:8 + hlen])
+def tensor(name):
+    for k in (name, "transformer." + name):
+        if k in hdr:
+            return hdr[k]
+    raise KeyError(name)
+def put(name, index, value):
+    t = tensor(name)
+    assert t["dtype"] == "F32"
+    off = 8 + hlen + t["data_offsets"][0] + 4 * index
+    raw[off:off + 4] = struct.pack("<f", value)
+n_embd = 16
+for i in range(n_embd):
+    put("ln_f.weight", i, 0.0)
+put("ln_f.bias", 0, 1.0)
+put("wte.weight", the * n_embd, 2.0)
+put("wte.weight", door * n_embd, 1.0)
+open(path, "wb").write(raw)
+texts = ["I walked up to the big door",        # target " door": filter right, plain wrong
+         "He looked out of the window",        # target " window": both wrong
+         "She said that it was the",           # target " the": both right
+         "They knocked on the door"]           # " door" again
+with open(f"{tmp}/data/lambada/lambada_test_openai.jsonl", "w") as f:
+    for t in texts:
+        f.write(json.dumps({"text": t}) + "\n")
+EOF
+"$WEBTEXT_BIN/eval" run --model "$tmp/m" --data "$tmp/data" --tasks lambada --samples --quiet -o "$tmp/out"
+python3 - "$tmp" "$the" "$door" <<'EOF'
+import json, math, sys
+tmp, the, door = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+V = 50257
+lse = math.log(math.exp(2) + math.exp(1) + (V - 2))
+lp = {" door": 1 - lse, " window": 0 - lse, " the": 2 - lse}
+targets = [" door", " window", " the", " door"]
+r = json.load(open(f"{tmp}/out/results.json"))["tasks"]["lambada"]
+m = r["metrics"]
+assert m["acc"] == 0.25, m
+assert m["acc_stopword_filter"] == 0.75, m
+want_ppl = math.exp(-sum(lp[t] for t in targets) / 4)
+assert abs(m["ppl"] / want_ppl - 1) < 1e-5, (m["ppl"], want_ppl)
+for s in map(json.loads, open(f"{tmp}/out/lambada.samples.jsonl")):
+    assert s["greedy"] == [the], s
+print("eval_stopword: ok", m)
+EOF
