@@ -11,6 +11,7 @@
 #include "format.h"
 #include "pool.h"
 #include "progress.h"
+#include "stepstats.h"
 
 #define SMALL_BUCKET 8
 
@@ -71,10 +72,11 @@ static int bucket_partition(const dedup_params *p, const dedup_shards *s, const 
     uint64_t fp = dedup_shards_fingerprint(s, dedup_params_fingerprint(p));
     char path[4096];
     dedup_path_edges(path, sizeof path, work, part);
-    if (!force && dedup_table_complete(path, DEDUP_FILE_EDGES, sizeof(dedup_edge), fp)) {
-        *stat = json_pack("{s:i, s:b}", "partition", part, "skipped", 1);
-        return 0;
-    }
+    char stats_path[4096];
+    dedup_path_edge_stats(stats_path, sizeof stats_path, work, part);
+    if (!force && dedup_table_complete(path, DEDUP_FILE_EDGES, sizeof(dedup_edge), fp) &&
+        (*stat = dedup_stats_load(stats_path, fp)))
+        return 0; /* complete: the statistics of the run that did it */
     double t0 = wt_now();
     bkey *keys = NULL;
     size_t n = 0;
@@ -109,9 +111,19 @@ static int bucket_partition(const dedup_params *p, const dedup_shards *s, const 
         dedup_tw_abort(&w);
         return -1;
     }
-    WT_TRY(dedup_tw_commit(&w, err));
-    *stat = json_pack("{s:i, s:I, s:I, s:f}", "partition", part, "keys", (json_int_t)n, "edges",
-                      (json_int_t)edges, "seconds", wt_now() - t0);
+    json_t *st = json_pack("{s:i, s:I, s:I, s:f}", "partition", part, "keys", (json_int_t)n,
+                           "edges", (json_int_t)edges, "seconds", wt_now() - t0);
+    /* the statistics before the edges: a complete partition always has them */
+    rc = st ? dedup_stats_save(stats_path, fp, st, err) : wt_fail(err, "out of memory");
+    if (rc == 0)
+        rc = dedup_tw_commit(&w, err);
+    else
+        dedup_tw_abort(&w);
+    if (rc < 0) {
+        json_decref(st);
+        return -1;
+    }
+    *stat = st;
     return 0;
 }
 

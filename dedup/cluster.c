@@ -258,16 +258,27 @@ static int cl_write(cl_state *c, const dedup_params *p, const char *work, uint64
     return rc;
 }
 
-static bool cl_complete(const dedup_shards *s, const char *work, uint64_t fp2) {
-    char path[4096];
+/* The report of a complete cluster step with fingerprint fp2 (a new
+ * reference), or NULL. The report is written after the removal lists, so one
+ * with fp2 in it means that all of them are this run's. */
+static json_t *cl_complete(const dedup_shards *s, const char *work, uint64_t fp2) {
+    char path[4096], fps[32];
+    snprintf(fps, sizeof fps, "%016" PRIx64, fp2);
     snprintf(path, sizeof path, "%s/cluster/report.json", work);
-    if (!wt_file_exists(path)) return false;
+    json_t *rep = json_load_file(path, 0, NULL);
+    const char *got = json_string_value(json_object_get(rep, "fingerprint"));
+    if (!got || strcmp(got, fps) != 0) {
+        json_decref(rep);
+        return NULL;
+    }
     for (size_t i = 0; i < s->n; i++) {
         dedup_path_remove(path, sizeof path, work, s->index[i]);
-        if (!dedup_table_complete(path, DEDUP_FILE_REMOVE, sizeof(dedup_removal), fp2))
-            return false;
+        if (!dedup_table_complete(path, DEDUP_FILE_REMOVE, sizeof(dedup_removal), fp2)) {
+            json_decref(rep);
+            return NULL;
+        }
     }
-    return true;
+    return rep;
 }
 
 static void cl_free(cl_state *c) {
@@ -284,8 +295,9 @@ static void cl_free(cl_state *c) {
 int dedup_cluster(const dedup_params *p, const dedup_shards *s, const char *work,
                   const dedup_opts *o, json_t *stats, wt_error *err) {
     uint64_t fp2 = dedup_shards_fingerprint(s, dedup_params_fingerprint(p));
-    if (!o->force && cl_complete(s, work, fp2)) {
-        json_array_append_new(stats, json_pack("{s:b}", "skipped", 1));
+    json_t *done = o->force ? NULL : cl_complete(s, work, fp2);
+    if (done) { /* complete: report what the run that did it found */
+        json_array_append_new(stats, done);
         return 0;
     }
     char dir[4096];

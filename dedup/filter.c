@@ -18,18 +18,18 @@ static void done_path(char *buf, size_t n, const char *work, uint32_t shard) {
     snprintf(buf, n, "%s/filter/done-%05u.json", work, shard);
 }
 
-static bool filter_complete(const char *work, const char *out_path, uint32_t shard,
-                            const char *fps) {
+/* The statistics of a complete shard (a new reference: its done file, which
+ * holds the fingerprint), or NULL. */
+static json_t *filter_complete(const char *work, const char *out_path, uint32_t shard,
+                               const char *fps) {
     char path[4096];
     done_path(path, sizeof path, work, shard);
-    if (!wt_file_exists(out_path) || !wt_file_exists(path)) return false;
-    char *data;
-    size_t n;
-    wt_error err;
-    if (wt_read_file(path, &data, &n, 1u << 20, &err) < 0) return false;
-    bool ok = strstr(data, fps) != NULL;
-    free(data);
-    return ok;
+    if (!wt_file_exists(out_path)) return NULL;
+    json_t *done = json_load_file(path, 0, NULL);
+    const char *got = json_string_value(json_object_get(done, "fingerprint"));
+    if (got && !strcmp(got, fps)) return done;
+    json_decref(done);
+    return NULL;
 }
 
 static int filter_shard(const dedup_shards *s, size_t si, const char *work, const char *out,
@@ -37,8 +37,11 @@ static int filter_shard(const dedup_shards *s, size_t si, const char *work, cons
     char fps[32], out_path[4096], path[4096];
     snprintf(fps, sizeof fps, "%016" PRIx64, fp2);
     wt_shard_path(out_path, sizeof out_path, out, "docs", s->index[si], "jsonl.zst");
-    if (!force && filter_complete(work, out_path, s->index[si], fps)) {
-        *stat = json_pack("{s:s, s:b}", "output", out_path, "skipped", 1);
+    json_t *done = force ? NULL : filter_complete(work, out_path, s->index[si], fps);
+    if (done) { /* as the run that did it saw it, under this run's names */
+        json_object_set_new(done, "input", json_string(s->paths[si]));
+        json_object_set_new(done, "output", json_string(out_path));
+        *stat = done;
         return 0;
     }
     double t0 = wt_now();

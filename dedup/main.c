@@ -80,7 +80,7 @@ static const char *PARAM_HELP =
 
 static const char *COMMON_HELP =
     "  --threads N        worker threads (default: all cores)\n"
-    "  --rank R --world W this task does the units u with u %% W == R (Slurm:\n"
+    "  --rank R --world W this task does the units u with u % W == R (Slurm:\n"
     "                     --rank $SLURM_ARRAY_TASK_ID --world $SLURM_ARRAY_TASK_COUNT)\n"
     "  --force            redo complete outputs\n"
     "  --strict           the first bad record is fatal\n"
@@ -358,6 +358,8 @@ static int cmd_run(int argc, char **argv) {
              dedup_shards_fingerprint(&s, dedup_params_fingerprint(&c.p)));
     if (rc == 0 && !c.o.force && run_complete(&c, &s, fps)) {
         if (!c.o.quiet) fprintf(stderr, "dedup run: %s is complete (use --force to redo)\n", c.out);
+        /* a run killed while removing its step files left some behind */
+        if (!c.keep_work) remove_work(work);
         json_decref(steps);
         return finish(&c, &s, json_array(), "run", 0, &err);
     }

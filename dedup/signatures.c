@@ -13,6 +13,7 @@
 #include "docs.h"
 #include "format.h"
 #include "minhash.h"
+#include "stepstats.h"
 #include "pool.h"
 #include "progress.h"
 #include "text.h"
@@ -223,10 +224,14 @@ static int sig_shard(const dedup_params *p, wt_pool *pool, sig_batch *b, const c
                      uint32_t shard, const char *work, const dedup_opts *opt, json_t *stats,
                      wt_error *err) {
     uint64_t fp = dedup_params_fingerprint(p);
-    char meta[4096];
+    char meta[4096], stats_path[4096];
     dedup_path_meta(meta, sizeof meta, work, shard);
-    if (!opt->force && dedup_table_complete(meta, DEDUP_FILE_META, sizeof(dedup_meta), fp)) {
-        json_array_append_new(stats, json_pack("{s:s, s:b}", "input", path, "skipped", 1));
+    dedup_path_sig_stats(stats_path, sizeof stats_path, work, shard);
+    json_t *done = NULL; /* a complete shard: its statistics, as the run that did it saw them */
+    if (!opt->force && dedup_table_complete(meta, DEDUP_FILE_META, sizeof(dedup_meta), fp) &&
+        (done = dedup_stats_load(stats_path, fp))) {
+        json_object_set_new(done, "input", json_string(path));
+        json_array_append_new(stats, done);
         return 0;
     }
     double t0 = wt_now();
@@ -272,20 +277,24 @@ static int sig_shard(const dedup_params *p, wt_pool *pool, sig_batch *b, const c
     wt_progress_set(&prog, ord);
     wt_progress_finish(&prog);
     wt_reader_close(r);
+    double secs = wt_now() - t0;
+    json_t *st =
+        json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "input", path, "records",
+                  (json_int_t)ord, "kept_for_dedup", (json_int_t)counts[DEDUP_KEEP], "bad_record",
+                  (json_int_t)counts[DEDUP_BAD], "wikipedia", (json_int_t)counts[DEDUP_WIKIPEDIA],
+                  "domain", (json_int_t)counts[DEDUP_DOMAIN], "seconds", secs, "docs_per_s",
+                  secs > 0 ? (double)ord / secs : 0.0);
+    if (rc == 0 && !st) rc = wt_fail(err, "out of memory");
+    /* the statistics before meta: a complete shard always has them */
+    if (rc == 0) rc = dedup_stats_save(stats_path, fp, st, err);
     if (rc == 0) rc = sig_commit(&o, p, err);
     if (rc < 0) {
+        json_decref(st);
         sig_out_abort(&o);
         return strstr(err->msg, path) ? -1 : wt_error_context(err, "%s", path);
     }
     free(o.keys);
-    double secs = wt_now() - t0;
-    json_array_append_new(stats, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "input",
-                                           path, "records", (json_int_t)ord, "kept_for_dedup",
-                                           (json_int_t)counts[DEDUP_KEEP], "bad_record",
-                                           (json_int_t)counts[DEDUP_BAD], "wikipedia",
-                                           (json_int_t)counts[DEDUP_WIKIPEDIA], "domain",
-                                           (json_int_t)counts[DEDUP_DOMAIN], "seconds", secs,
-                                           "docs_per_s", secs > 0 ? (double)ord / secs : 0.0));
+    json_array_append_new(stats, st);
     return 0;
 }
 

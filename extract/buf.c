@@ -12,12 +12,13 @@ int ex_buf_reserve(ex_buf *b, size_t n) {
     if (!p) return -1;
     b->p = p;
     b->cap = cap;
+    b->p[b->len] = 0; /* a new buffer is NUL-terminated too */
     return 0;
 }
 
 int ex_buf_add(ex_buf *b, const void *s, size_t n) {
     if (ex_buf_reserve(b, n) < 0) return -1;
-    memcpy(b->p + b->len, s, n);
+    if (n) memcpy(b->p + b->len, s, n); /* s may be NULL when n is 0 */
     b->len += n;
     b->p[b->len] = 0;
     return 0;

@@ -12,8 +12,10 @@ typedef struct ex_buf {
     size_t cap;
 } ex_buf;
 
-/* Make room for n more bytes. Returns -1 when out of memory. */
+/* Make room for n more bytes (and the NUL): afterwards b->p is never NULL.
+ * Returns -1 when out of memory. */
 int ex_buf_reserve(ex_buf *b, size_t n);
+/* Appends s[0..n); s may be NULL when n is 0. Allocates b->p either way. */
 int ex_buf_add(ex_buf *b, const void *s, size_t n);
 int ex_buf_addc(ex_buf *b, char c);
 void ex_buf_clear(ex_buf *b);

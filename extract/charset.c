@@ -41,6 +41,7 @@ static void utf8_survey(const unsigned char *s, size_t n, size_t *invalid, size_
 
 int64_t ex_utf8_clean(const unsigned char *s, size_t n, ex_buf *out) {
     if (ex_buf_reserve(out, n) < 0) return -1;
+    if (n == 0) return 0; /* s may be NULL then */
     size_t invalid, multi;
     utf8_survey(s, n, &invalid, &multi);
     if (invalid == 0 && !memchr(s, 0, n)) return ex_buf_add(out, s, n) < 0 ? -1 : 0;
@@ -138,26 +139,46 @@ static bool label_ok(const char *label) {
     return true;
 }
 
-/* Value of attribute `name` inside the tag text [p, e), or NULL. */
+/* Value of attribute `name` among the attributes in [p, e) (a tag's text after
+ * its name), or NULL. Walks attribute by attribute, so that a name inside
+ * another one's value (content="text/html; charset=x") is not taken for one. */
 static const char *attr_in(const char *p, const char *e, const char *name, size_t *len) {
     size_t nl = strlen(name);
-    for (const char *q = p; q + nl < e; q++) {
-        if (strncasecmp(q, name, nl) != 0 || (q > p && isalnum((unsigned char)q[-1]))) continue;
-        const char *v = q + nl;
-        while (v < e && isspace((unsigned char)*v)) v++;
-        if (v >= e || *v != '=') continue;
-        v++;
-        while (v < e && isspace((unsigned char)*v)) v++;
-        char quote = (v < e && (*v == '"' || *v == '\'')) ? *v++ : 0;
-        const char *ve = v;
-        while (ve < e && (quote ? *ve != quote : !isspace((unsigned char)*ve) && *ve != '>')) ve++;
-        *len = (size_t)(ve - v);
-        return v;
+    const char *q = p;
+    while (q < e) {
+        while (q < e && (isspace((unsigned char)*q) || *q == '/')) q++;
+        const char *ns = q;
+        while (q < e && !isspace((unsigned char)*q) && *q != '=' && *q != '/') q++;
+        size_t nlen = (size_t)(q - ns);
+        while (q < e && isspace((unsigned char)*q)) q++;
+        const char *v = NULL, *ve = NULL;
+        if (q < e && *q == '=') {
+            q++;
+            while (q < e && isspace((unsigned char)*q)) q++;
+            char quote = (q < e && (*q == '"' || *q == '\'')) ? *q++ : 0;
+            v = q;
+            while (q < e && (quote ? *q != quote : !isspace((unsigned char)*q))) q++;
+            ve = q;
+            if (quote && q < e) q++;
+        }
+        if (v && nlen == nl && strncasecmp(ns, name, nl) == 0) {
+            *len = (size_t)(ve - v);
+            return v;
+        }
     }
     return NULL;
 }
 
+/* First case-insensitive occurrence of needle in s[0..n), or NULL (no NUL needed). */
+static const char *find_ci(const char *s, size_t n, const char *needle) {
+    size_t nl = strlen(needle);
+    for (size_t i = 0; i + nl <= n; i++)
+        if (strncasecmp(s + i, needle, nl) == 0) return s + i;
+    return NULL;
+}
+
 int ex_charset_from_meta(const unsigned char *s, size_t n, char *out, size_t out_n) {
+    if (n == 0) return 0; /* s may be NULL then */
     const char *p = (const char *)s, *end = p + (n < 4096 ? n : 4096);
     while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         if (end - p < 6) break;
@@ -173,10 +194,13 @@ int ex_charset_from_meta(const unsigned char *s, size_t n, char *out, size_t out
             const char *c = attr_in(p + 5, e, "content", &len);
             const char *he = attr_in(p + 5, e, "http-equiv", &(size_t){0});
             if (c && he) {
-                const char *cs = strcasestr(c, "charset=");
-                if (cs && cs < c + len) {
+                /* within the attribute value: the page need not end in a NUL */
+                const char *cs = find_ci(c, len, "charset=");
+                if (cs) {
                     v = cs + 8;
-                    len = strcspn(v, "\"'; >");
+                    size_t k = 0, left = (size_t)(c + len - v);
+                    while (k < left && !strchr("\"'; >", v[k])) k++;
+                    len = k;
                 }
             }
         }
@@ -209,6 +233,11 @@ static int convert(const unsigned char *s, size_t n, const char *from, ex_buf *o
     if (cd == (iconv_t)-1) return 1;
     char *in = (char *)s;
     size_t in_left = n;
+    /* allocate even for empty input: out->p is written below */
+    if (ex_buf_reserve(out, 0) < 0) {
+        iconv_close(cd);
+        return -1;
+    }
     while (in_left > 0) {
         if (ex_buf_reserve(out, in_left * 2 + 16) < 0) {
             iconv_close(cd);

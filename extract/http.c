@@ -36,13 +36,19 @@ int ex_http_parse(const unsigned char *block, size_t len, ex_http *h) {
     memset(h, 0, sizeof *h);
     h->content_length = -1;
     if (len < 12 || memcmp(block, "HTTP/", 5) != 0) return -1;
-    const char *s = (const char *)block;
-    const char *sp = memchr(s, ' ', len < 32 ? len : 32);
-    if (!sp || !isdigit((unsigned char)sp[1])) return -1;
-    h->status = atoi(sp + 1);
+    /* every read below is bounded by len: the block need not end in a NUL */
+    const char *s = (const char *)block, *end = s + len;
     const char *eol = memchr(s, '\n', len);
     if (!eol) return -1;
-    const char *hs = eol + 1, *end = s + len;
+    size_t line = (size_t)(eol - s);
+    const char *sp = memchr(s, ' ', line < 32 ? line : 32);
+    if (!sp || sp + 1 >= eol || !isdigit((unsigned char)sp[1])) return -1;
+    /* at most 9 digits count: no overflow; a longer number is no valid status anyway */
+    int status = 0;
+    for (const char *d = sp + 1; d < eol && d < sp + 10 && isdigit((unsigned char)*d); d++)
+        status = status * 10 + (*d - '0');
+    h->status = status;
+    const char *hs = eol + 1;
     /* headers end at the first empty line (CRLF CRLF or LF LF) */
     const char *p = hs;
     const char *body = NULL;
@@ -80,7 +86,9 @@ static int dechunk(const unsigned char *s, size_t n, ex_buf *out, size_t max_out
         size_t j = i;
         while (j < n && isxdigit(s[j])) j++;
         if (j == i || j - i > 15) return EX_HTTP_BAD_CHUNKING;
-        uint64_t size = strtoull((const char *)s + i, NULL, 16);
+        uint64_t size = 0; /* at most 15 hex digits: fits; parsed within [i, j) */
+        for (size_t k = i; k < j; k++)
+            size = size * 16 + (uint64_t)(isdigit(s[k]) ? s[k] - '0' : (tolower(s[k]) - 'a' + 10));
         const unsigned char *nl = memchr(s + j, '\n', n - j);
         if (!nl) return EX_HTTP_BAD_CHUNKING;
         i = (size_t)(nl - s) + 1;
@@ -167,6 +175,7 @@ static int brotli_to(const unsigned char *s, size_t n, ex_buf *out, size_t max_o
 
 int ex_http_decode(const ex_http *h, size_t max_out, ex_buf *out) {
     ex_buf_clear(out);
+    if (ex_buf_reserve(out, 0) < 0) return -1; /* out->p is never NULL, even for no payload */
     int flags = 0;
     if (h->content_length >= 0 && !h->chunked && (uint64_t)h->content_length != h->body_len)
         flags |= EX_HTTP_LENGTH_MISMATCH;
@@ -182,7 +191,10 @@ int ex_http_decode(const ex_http *h, size_t max_out, ex_buf *out) {
             int f = dechunk(s, n, coded ? &tmp : out, stage1_cap);
             if (f < 0) return ex_buf_free(&tmp), -1;
             flags |= f;
-            if (coded) s = (const unsigned char *)tmp.p, n = tmp.len;
+            if (coded) { /* tmp.p stays NULL when the framing yielded no bytes */
+                n = tmp.len;
+                if (n) s = (const unsigned char *)tmp.p;
+            }
         } else {
             flags |= EX_HTTP_BAD_CHUNKING;
             if (!coded) {

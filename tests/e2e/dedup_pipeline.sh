@@ -73,9 +73,12 @@ for r in 0 1 2; do "$bin" buckets "${in[@]}" -o "$w" --rank $r --world 3 --quiet
 "$bin" cluster "${in[@]}" -o "$w" --quiet --stats "$t/cluster.json"
 for r in 0 1; do "$bin" filter "${in[@]}" --work "$w" -o "$t/steps" --rank $r --world 2 --quiet; done
 zstd -dc "$t"/steps/docs-*.jsonl.zst | sort | cmp - "$t/out3.sorted"
-# a step rerun skips; changed parameters are refused
+# a step rerun skips (outputs untouched) and reports the counts of the run
+# that did the work (dedup_report_resume.sh); changed parameters are refused
+before=$(stat -c %Y.%s "$w/sig/meta-00000.bin")
 "$bin" signatures "${in[@]}" -o "$w" --quiet --stats "$t/sig.json"
-grep -q '"skipped": true' "$t/sig.json"
+test "$(stat -c %Y.%s "$w/sig/meta-00000.bin")" = "$before"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; assert len(r)==3 and all(x["records"]>0 and "skipped" not in x for x in r), r' "$t/sig.json"
 if "$bin" signatures "${in[@]}" -o "$w" --bands 10 --quiet 2>"$t/err"; then exit 1; fi
 grep -q "other parameters" "$t/err"
 echo ok

@@ -13,12 +13,6 @@ for s in "${FAULT_STAGES[@]}"; do
   t0=$(now_ms)
   stage_run "$s" "$ref" >/dev/null 2>&1 || { echo "FAIL $s: clean run failed"; fail=1; continue; }
   ms=$(($(now_ms) - t0 + 20))
-  # a resumed `dedup run` reports finished steps as skipped, without their
-  # counts (tests/faults/pending/dedup_report_resume.sh), and one killed while
-  # removing work/ leaves it there: only its documents are compared
-  DIGEST_SKIP=
-  [ "$s" = dedup ] && DIGEST_SKIP="report.json work/"
-  export DIGEST_SKIP
   want=$(outputs_digest "$ref")
   for k in $(seq "$KILLS"); do
     out=$TMP/out-$s-$k

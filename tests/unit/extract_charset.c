@@ -1,6 +1,7 @@
 /* Unit tests of charset detection and conversion (extract/charset.c). */
 #include "extract_test.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract/charset.h"
@@ -66,9 +67,49 @@ static void test_invalid_replaced(void **state) {
     ex_buf_free(&out);
 }
 
+/* an empty page with a declared charset, into a fresh buffer: crashed bin/extract
+ * (docs/hardening.md) */
+static void test_empty_with_charset(void **state) {
+    (void)state;
+    ex_charset_info info;
+    ex_buf out = {0};
+    assert_int_equal(ex_charset_to_utf8((const unsigned char *)"", 0, "windows-1252", &out, &info),
+                     0);
+    assert_non_null(out.p);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(out.p[0], 0);
+    ex_buf_free(&out);
+    assert_int_equal(ex_charset_to_utf8(NULL, 0, "", &out, &info), 0); /* no bytes at all */
+    assert_non_null(out.p);
+    assert_string_equal(out.p, "");
+    ex_buf_free(&out);
+}
+
+/* the meta prescan stays inside the page: no NUL after it is needed */
+static void test_meta_without_nul(void **state) {
+    (void)state;
+    char label[48];
+    const char *m = "<meta content=\"text/html\" http-equiv=x>";
+    size_t n = strlen(m);
+    unsigned char *p = malloc(n);
+    assert_non_null(p);
+    memcpy(p, m, n);
+    assert_int_equal(ex_charset_from_meta(p, n, label, sizeof label), 0);
+    free(p);
+    const char *c = "<meta content='text/html; charset=koi8-r' http-equiv=x>";
+    n = strlen(c);
+    p = malloc(n);
+    assert_non_null(p);
+    memcpy(p, c, n);
+    assert_int_equal(ex_charset_from_meta(p, n, label, sizeof label), 1);
+    assert_string_equal(label, "koi8-r");
+    free(p);
+}
+
 int extract_charset_tests(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sources),
-                                       cmocka_unit_test(test_corrections),
-                                       cmocka_unit_test(test_invalid_replaced)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sources), cmocka_unit_test(test_corrections),
+        cmocka_unit_test(test_invalid_replaced), cmocka_unit_test(test_empty_with_charset),
+        cmocka_unit_test(test_meta_without_nul)};
     return cmocka_run_group_tests_name("extract_charset", tests, NULL, NULL);
 }

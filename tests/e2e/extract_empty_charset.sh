@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pending regression (move to tests/e2e once extract/ is fixed). Found by
+# Regression (fixed; docs/hardening.md). Found by
 # fuzz_extract (input: the single byte 0x02 = empty HTML with a declared
 # charset). A WARC response "Content-Type: text/html; charset=windows-1252"
 # with an empty body makes `bin/extract` die with SIGSEGV (exit 139): iconv
