@@ -1,5 +1,6 @@
 /* Token shard writer. The uint16 ids stream through a zstd writer into
- * BIN.body (a temporary file); at commit the header, now that the count is
+ * BIN.body.tmp (a temporary file: any leftover of a killed run ends in .tmp
+ * like every unfinished output); at commit the header, now that the count is
  * known, is compressed as a frame of its own and written first, followed by
  * the body's frames: `zstd -d` yields exactly header + ids. */
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include "tokenize/shard.h"
 
 struct tok_shard_writer {
-    char *bin_path, *body_path; /* body: BIN.body while writing */
+    char *bin_path, *body_path; /* body: BIN.body.tmp while writing */
     wt_writer *body, *idx;
     int level;
     uint64_t ntokens; /* eot included */
@@ -38,14 +39,14 @@ void tok_shard_header(uint8_t hdr[TOK_SHARD_HEADER_INTS * 4], uint32_t ntokens) 
 tok_shard_writer *tok_shard_open(const char *bin_path, const char *idx_path, int level,
                                  wt_error *err) {
     tok_shard_writer *w = calloc(1, sizeof *w);
-    size_t n = strlen(bin_path) + 8;
+    size_t n = strlen(bin_path) + 16;
     if (!w || !(w->bin_path = strdup(bin_path)) || !(w->body_path = malloc(n))) {
         if (w) free(w->bin_path);
         free(w);
         wt_fail(err, "out of memory");
         return NULL;
     }
-    snprintf(w->body_path, n, "%s.body", bin_path);
+    snprintf(w->body_path, n, "%s.body.tmp", bin_path);
     w->level = level;
     wt_writer_opts zo = {.codec = WT_CODEC_ZSTD, .level = level, .no_fsync = true};
     wt_writer_opts po = {.codec = WT_CODEC_PLAIN};
@@ -145,6 +146,7 @@ int tok_shard_commit(tok_shard_writer *w, wt_error *err) {
         rc = out ? 0 : -1;
         if (rc == 0) rc = wt_writer_write(out, frame, fn, err);
         if (rc == 0) rc = copy_body(w, out, err);
+        unlink(w->body_path); /* before the final name appears: nothing is left behind */
         if (rc == 0)
             rc = wt_writer_commit(out, err);
         else if (out)
