@@ -53,6 +53,12 @@ struct fetch_engine {
     fetch_counts counts;
     wt_error *err; /* where callbacks report fatal errors */
     bool failed;
+    /* --resolve entries live in the multi handle's DNS cache (permanent
+     * there) once a transfer has loaded them: curl parses the whole list
+     * again for every transfer that sets it, 64 entries in the benchmark.
+     * Entries that expire ("+HOST:...") or remove ("-HOST:...") are set on
+     * every transfer. */
+    bool resolve_loaded, resolve_each;
 };
 
 static int buf_add(buf *b, const void *p, size_t n) {
@@ -169,6 +175,36 @@ static curl_socket_t on_opensocket(void *ud, curlsocktype purpose, struct curl_s
 
 /* ---- transfers ---- */
 
+/* Options every transfer shares, set after each curl_easy_reset (reusing a
+ * handle without the reset was no measurable gain, and it keeps per-handle
+ * state such as curl's count of dead-connection retries across transfers). */
+static void xfer_configure(fetch_engine *e, xfer *x) {
+    const fetch_opts *o = e->o;
+    CURL *c = x->easy;
+    curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never a proxy from the environment */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, e->headers);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl decodes */
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
+    if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, x);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug); /* called only when verbose */
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, x);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L); /* robots.txt only: pages follow none */
+}
+
 static xfer *xfer_get(fetch_engine *e) {
     xfer *x = e->free_xfers;
     if (x) {
@@ -183,6 +219,7 @@ static xfer *xfer_get(fetch_engine *e) {
             return NULL;
         }
     }
+    xfer_configure(e, x);
     x->head.len = x->req.len = x->body.len = 0;
     x->head_done = x->truncated = x->non_text = x->blocked = false;
     x->next_free = NULL;
@@ -215,39 +252,17 @@ static int xfer_start(fetch_engine *e, fetch_host *h, fetch_job *job, const char
     x->body_max = job ? o->max_body : FETCH_ROBOTS_MAX_BYTES;
     CURL *c = x->easy;
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PRIVATE, x);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never a proxy from the environment */
-    curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, e->headers);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl decodes */
-    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* wait for HTTP/2 multiplexing only where it can happen (TLS): with HTTP/1.1
      * PIPEWAIT holds transfers back for a busy connection instead of a new one */
-    if (!strncasecmp(url, "https:", 6)) curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
-    if (e->resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, e->resolve);
-    if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, x);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(c, CURLOPT_PIPEWAIT, strncasecmp(url, "https:", 6) ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_RESOLVE, e->resolve_loaded ? NULL : e->resolve);
+    /* pages: hops are ours (robots + limits), and the request as sent is
+     * captured by on_debug; robots.txt: RFC 9309 says follow at least 5 */
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, job ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, job ? 1L : 0L);
     if (job) {
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* hops are ours: robots + limits */
-        curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);        /* for on_debug: the request as sent */
-        curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-        curl_easy_setopt(c, CURLOPT_DEBUGDATA, x);
         job->attempts++;
         job->tries++;
-    } else {
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L); /* RFC 9309: follow at least 5 */
-        curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
     }
     if (curl_multi_add_handle(e->multi, c) != CURLM_OK) {
         xfer_put(e, x);
@@ -535,6 +550,7 @@ static int on_done(fetch_engine *e, CURL *easy, CURLcode rc, double now) {
     xfer *x = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
     curl_multi_remove_handle(e->multi, easy);
+    if (!e->resolve_each) e->resolve_loaded = true; /* it loaded the --resolve entries */
     e->running--;
     if (x->run_prev)
         x->run_prev->run_next = x->run_next;
@@ -577,8 +593,10 @@ fetch_engine *fetch_engine_new(const fetch_opts *o, fetch_output *out, wt_error 
     e->headers = curl_slist_append(NULL, "Accept: text/html,application/xhtml+xml,text/plain;q=0.9,"
                                          "*/*;q=0.5");
     e->headers = curl_slist_append(e->headers, "Accept-Language: en,*;q=0.5");
-    for (size_t i = 0; i < o->n_resolve; i++)
+    for (size_t i = 0; i < o->n_resolve; i++) {
         e->resolve = curl_slist_append(e->resolve, o->resolve[i]);
+        if (o->resolve[i][0] == '+' || o->resolve[i][0] == '-') e->resolve_each = true;
+    }
     if (!e->headers) {
         fetch_engine_free(e);
         return wt_fail(err, "out of memory"), NULL;
@@ -626,6 +644,7 @@ int fetch_engine_run(fetch_engine *e, fetch_next_fn next, void *ctx, volatile si
             if (m->msg == CURLMSG_DONE) WT_TRY(on_done(e, m->easy_handle, m->data.result, now));
         WT_TRY(fetch_output_check(e->out, err));
         if (progress) wt_progress_set(progress, e->counts.done);
+        if (e->running == 0 && e->in_mem == 0 && eof) break; /* not another 0.1 s poll */
         double wait = fetch_hosts_next(&e->hosts) - wt_now();
         if (e->running >= e->o->concurrency || wait > 0.1) wait = 0.1;
         if (wait > 0 || e->running > 0) {

@@ -52,11 +52,26 @@ static fetch_job *job_from_json(uint64_t index, const char *line, size_t len, ch
     return job;
 }
 
-/* A job from a plain-text line: the URL is its first word. */
-static fetch_job *job_from_text(uint64_t index, const char *line, size_t len, wt_error *err) {
+/* True when s[0..n) is UTF-8 text without NUL or other C0 controls. */
+static bool url_text_ok(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return false;
+    json_t *probe = json_stringn(s, n); /* jansson validates UTF-8 */
+    json_decref(probe);
+    return probe != NULL;
+}
+
+/* A job from a plain-text line: the URL is its first word. NULL with *why set
+ * for a URL that is not UTF-8 text (a record error, not a fatal one). */
+static fetch_job *job_from_text(uint64_t index, const char *line, size_t len, char *why,
+                                size_t why_n, wt_error *err) {
     size_t a = 0, b;
     while (a < len && (line[a] == ' ' || line[a] == '\t')) a++;
     for (b = a; b < len && line[b] != ' ' && line[b] != '\t' && line[b] != '\r'; b++) {
+    }
+    if (!url_text_ok(line + a, b - a)) {
+        snprintf(why, why_n, "URL is not UTF-8 text (invalid bytes or control characters)");
+        return NULL;
     }
     json_t *obj = json_pack("{s:s%}", "url", line + a, b - a);
     char *meta = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
@@ -95,7 +110,7 @@ int fetch_input_next(void *ctx, fetch_job **job, wt_error *err) {
         while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
         char why[1100] = "";
         *job = line[k] == '{' ? job_from_json(no, line, len, why, sizeof why, err)
-                              : job_from_text(no, line, len, err);
+                              : job_from_text(no, line, len, why, sizeof why, err);
         if (*job) return 1;
         if (!*why) return -1; /* out of memory */
         WT_TRY(wt_bad_record(&in->bad, err, path, no, "%s", why));

@@ -22,7 +22,7 @@
 
 #define PROG "crawl fetch"
 #define AGENT "webtext/1.0"
-#define GZIP_LEVEL 3 /* zlib's fast path: a third of level 6's CPU, ~10% larger WARC */
+#define GZIP_LEVEL 1 /* libdeflate 1: smaller than zlib 3 on real HTML at under half its CPU */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -61,7 +61,7 @@ static void usage(FILE *f) {
             "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
             "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
             "      --cacert FILE       trust these CAs instead of the system's\n"
-            "      --gzip-level N      zlib level of the WARC's gzip members, 1-9 (3)\n"
+            "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
             "      --window N          URLs in memory at once (20000)\n"
             "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
             "      --force             redo a finished shard, discard a partial one\n"

@@ -62,8 +62,8 @@ typedef struct fetch_output {
 
 /* Opens the outputs for `out` (e.g. "crawl-00000.warc.gz"), resuming from
  * the journal when there is one (force: start again). `log` NULL: derived
- * from out. gzip_level: zlib level of the per-record gzip members (1-9). `info` is the warcinfo
- * body (application/warc-fields). */
+ * from out. gzip_level: libdeflate level of the per-record gzip members (1-9). `info` is the
+ * warcinfo body (application/warc-fields). */
 int fetch_output_open(fetch_output *o, const char *out, const char *log, const char *input,
                       bool force, int gzip_level, const char *info, wt_error *err);
 bool fetch_output_is_done(const fetch_output *o, uint64_t index);

@@ -1,8 +1,8 @@
 /* WARC/1.1 record writer (see warc_write.h): header formatting, SHA-1 digests
- * in base32, one gzip member per record staged in a memory buffer and written
- * with one write(2) per flush, so a crash leaves at most a torn tail that a
- * resume cuts off by reopening at the last known-good offset. SHA-1 comes
- * from libcrypto (pkg-config libcrypto). */
+ * in base32, each record built whole in memory, compressed as one gzip member
+ * (libdeflate, pkg-config libdeflate), staged and written with one write(2)
+ * per flush, so a crash leaves at most a torn tail that a resume cuts off by
+ * reopening at the last known-good offset. SHA-1 comes from libcrypto. */
 #include "warc_write.h"
 
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 #include <openssl/evp.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* ---- SHA-1 ---- */
 
@@ -83,30 +83,48 @@ void wt_warc_date(time_t t, char out[WT_WARC_DATE_LEN]) {
 
 /* ---- the writer ---- */
 
-#define SMALL_RECORD 4096
-
 struct wt_warc_writer {
     char *path;
     int fd;
-    bool gzip;
-    /* deflateReset clears the hash table, 64 KB at memLevel 8: too much for
-     * each small record, so records up to SMALL_RECORD bytes use a stream
-     * with a 4 KB window and a 2 KB hash table (same output format). */
-    z_stream big, small;
-    z_stream *z;  /* the stream of the record being staged */
+    int level; /* libdeflate level 1-9; 0: plain WARC */
+    struct libdeflate_compressor *gz;
+    EVP_MD *sha1;   /* fetched once: EVP_sha1() looks the provider up on every init */
+    EVP_MD_CTX *md; /* reused for every digest */
+    uint8_t *rec;   /* the record being built, uncompressed */
+    size_t rec_len, rec_cap;
     uint8_t *buf; /* staged output (compressed when gzip) */
     size_t len, cap;
-    uint64_t written; /* bytes in the file */
+    uint64_t written;  /* bytes in the file */
+    uint8_t rnd[4096]; /* random bytes for record IDs (256 of them), refilled by getrandom */
+    size_t rnd_used;
 };
 
-static int buf_reserve(wt_warc_writer *w, size_t extra, wt_error *err) {
-    if (w->len + extra <= w->cap) return 0;
-    size_t cap = w->cap ? w->cap : 1 << 16;
-    while (cap < w->len + extra) cap *= 2;
-    uint8_t *p = realloc(w->buf, cap);
-    if (!p) return wt_fail(err, "out of memory");
-    w->buf = p, w->cap = cap;
+/* Grows *p (capacity *cap) to hold need bytes. */
+static int grow(uint8_t **p, size_t *cap, size_t need) {
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 1 << 16;
+    while (c < need) c *= 2;
+    uint8_t *q = realloc(*p, c);
+    if (!q) return -1;
+    *p = q, *cap = c;
     return 0;
+}
+
+static int rec_add(wt_warc_writer *w, const void *p, size_t n) {
+    if (grow(&w->rec, &w->rec_cap, w->rec_len + n + 1) < 0) return -1;
+    if (n) memcpy(w->rec + w->rec_len, p, n);
+    w->rec_len += n;
+    return 0;
+}
+
+static int rec_str(wt_warc_writer *w, const char *s) {
+    return rec_add(w, s, strlen(s));
+}
+
+/* "name: value\r\n" */
+static int rec_field(wt_warc_writer *w, const char *name, const char *value) {
+    if (rec_str(w, name) < 0 || rec_add(w, ": ", 2) < 0 || rec_str(w, value) < 0) return -1;
+    return rec_add(w, "\r\n", 2);
 }
 
 wt_warc_writer *wt_warc_writer_open(const char *path, uint64_t offset, int gzip_level,
@@ -117,8 +135,15 @@ wt_warc_writer *wt_warc_writer_open(const char *path, uint64_t offset, int gzip_
         wt_fail(err, "out of memory");
         return NULL;
     }
-    w->gzip = gzip_level > 0;
-    if (gzip_level > 9) gzip_level = 9;
+    w->fd = -1;
+    w->level = gzip_level < 0 ? 0 : gzip_level > 9 ? 9 : gzip_level;
+    w->rnd_used = sizeof w->rnd;
+    w->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+    w->md = EVP_MD_CTX_new();
+    if (!w->sha1 || !w->md || (w->level && !(w->gz = libdeflate_alloc_compressor(w->level)))) {
+        wt_fail(err, "%s: cannot set up SHA-1 or the compressor", path);
+        goto fail;
+    }
     w->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (w->fd < 0) {
         wt_fail_errno(err, "cannot open %s", path);
@@ -129,89 +154,103 @@ wt_warc_writer *wt_warc_writer_open(const char *path, uint64_t offset, int gzip_
         goto fail;
     }
     w->written = offset;
-    if (w->gzip) {
-        if (deflateInit2(&w->big, gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            w->gzip = false; /* nothing to end */
-            wt_fail(err, "%s: zlib init failed", path);
-            goto fail;
-        }
-        if (deflateInit2(&w->small, gzip_level, Z_DEFLATED, 12 + 16, 3, Z_DEFAULT_STRATEGY) !=
-            Z_OK) {
-            deflateEnd(&w->big);
-            w->gzip = false;
-            wt_fail(err, "%s: zlib init failed", path);
-            goto fail;
-        }
-    }
     return w;
 fail:
     if (w->fd >= 0) close(w->fd);
+    if (w->gz) libdeflate_free_compressor(w->gz);
+    EVP_MD_CTX_free(w->md);
+    EVP_MD_free(w->sha1);
     free(w->path);
     free(w);
     return NULL;
 }
 
-/* Appends n bytes of the current record to the staging buffer (compressing). */
-static int stage(wt_warc_writer *w, const void *p, size_t n, bool last, wt_error *err) {
-    if (!w->gzip) {
-        WT_TRY(buf_reserve(w, n, err));
-        memcpy(w->buf + w->len, p, n);
-        w->len += n;
-        return 0;
-    }
-    z_stream *z = w->z;
-    z->next_in = (Bytef *)p;
-    z->avail_in = (uInt)n;
-    for (;;) {
-        WT_TRY(buf_reserve(w, n / 2 + (1 << 14), err));
-        z->next_out = w->buf + w->len;
-        z->avail_out = (uInt)(w->cap - w->len);
-        int rc = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
-        w->len = w->cap - z->avail_out;
-        if (rc == Z_STREAM_ERROR) return wt_fail(err, "%s: deflate failed", w->path);
-        if (last ? rc == Z_STREAM_END : z->avail_in == 0 && z->avail_out > 0) break;
-    }
-    if (last && deflateReset(z) != Z_OK) return wt_fail(err, "%s: deflateReset", w->path);
+/* SHA-1 of a then b, as "sha1:BASE32". */
+static int digest(wt_warc_writer *w, const void *a, size_t an, const void *b, size_t bn,
+                  char out[WT_WARC_DIGEST_LEN]) {
+    uint8_t d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestInit_ex2(w->md, w->sha1, NULL) != 1 ||
+        (an && EVP_DigestUpdate(w->md, a, an) != 1) ||
+        (bn && EVP_DigestUpdate(w->md, b, bn) != 1) || EVP_DigestFinal_ex(w->md, d, &n) != 1 ||
+        n != 20)
+        return -1;
+    wt_warc_digest_string(d, out);
     return 0;
 }
 
-/* Formats the WARC header block of rec into a malloc'd string. */
-static char *record_header(const wt_warc_record *rec, const char *id, size_t *n_out) {
+/* A random version-4 UUID record ID from the writer's pool of random bytes. */
+static void writer_new_id(wt_warc_writer *w, char out[WT_WARC_ID_LEN]) {
+    if (w->rnd_used + 16 > sizeof w->rnd) {
+        size_t got = 0;
+        while (got < sizeof w->rnd) {
+            ssize_t k = getrandom(w->rnd + got, sizeof w->rnd - got, 0);
+            if (k > 0)
+                got += (size_t)k;
+            else if (k < 0 && errno != EINTR)
+                break;
+        }
+        if (got < sizeof w->rnd) { /* no entropy source: one ID at a time */
+            wt_warc_new_id(out);
+            return;
+        }
+        w->rnd_used = 0;
+    }
+    uint8_t *r = w->rnd + w->rnd_used;
+    w->rnd_used += 16;
+    r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
+    r[8] = (r[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    memcpy(o, "<urn:uuid:", 10), o += 10;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) *o++ = '-';
+        *o++ = hex[r[i] >> 4], *o++ = hex[r[i] & 15];
+    }
+    *o++ = '>', *o = '\0';
+}
+
+/* Builds rec's header block, head, body and the closing CRLF CRLF in w->rec. */
+static int record_build(wt_warc_writer *w, const wt_warc_record *rec, const char *id) {
     char date[WT_WARC_DATE_LEN];
     if (!rec->date) wt_warc_date(time(NULL), date);
-    size_t block_len = rec->head_len + rec->body_len;
     char block_digest[WT_WARC_DIGEST_LEN], payload_digest[WT_WARC_DIGEST_LEN];
-    uint8_t d[20];
-    wt_sha1 s;
-    if (wt_sha1_init(&s) < 0) return NULL;
-    wt_sha1_update(&s, rec->head, rec->head_len);
-    wt_sha1_update(&s, rec->body, rec->body_len);
-    wt_sha1_final(&s, d);
-    wt_warc_digest_string(d, block_digest);
-    if (rec->has_payload) {
-        if (wt_sha1_init(&s) < 0) return NULL;
-        wt_sha1_update(&s, rec->body, rec->body_len);
-        wt_sha1_final(&s, d);
-        wt_warc_digest_string(d, payload_digest);
-    }
-    char *out = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&out, &n);
-    if (!f) return NULL;
-    fprintf(f, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: %s\r\nWARC-Date: %s\r\n", rec->type,
-            id, rec->date ? rec->date : date);
+    if (digest(w, rec->head, rec->head_len, rec->body, rec->body_len, block_digest) < 0 ||
+        (rec->has_payload && digest(w, NULL, 0, rec->body, rec->body_len, payload_digest) < 0))
+        return -1;
+    char len[32];
+    snprintf(len, sizeof len, "%zu", rec->head_len + rec->body_len);
+    w->rec_len = 0;
+    int rc = rec_str(w, "WARC/1.1\r\n") | rec_field(w, "WARC-Type", rec->type) |
+             rec_field(w, "WARC-Record-ID", id) |
+             rec_field(w, "WARC-Date", rec->date ? rec->date : date);
     for (size_t i = 0; i < rec->n_extra; i++)
-        if (rec->extra[i].value) fprintf(f, "%s: %s\r\n", rec->extra[i].name, rec->extra[i].value);
-    if (rec->content_type) fprintf(f, "Content-Type: %s\r\n", rec->content_type);
-    fprintf(f, "WARC-Block-Digest: %s\r\n", block_digest);
-    if (rec->has_payload) fprintf(f, "WARC-Payload-Digest: %s\r\n", payload_digest);
-    fprintf(f, "Content-Length: %zu\r\n\r\n", block_len);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
+        if (rec->extra[i].value) rc |= rec_field(w, rec->extra[i].name, rec->extra[i].value);
+    if (rec->content_type) rc |= rec_field(w, "Content-Type", rec->content_type);
+    rc |= rec_field(w, "WARC-Block-Digest", block_digest);
+    if (rec->has_payload) rc |= rec_field(w, "WARC-Payload-Digest", payload_digest);
+    rc |= rec_field(w, "Content-Length", len) | rec_add(w, "\r\n", 2);
+    rc |= rec_add(w, rec->head, rec->head_len) | rec_add(w, rec->body, rec->body_len);
+    return rc | rec_add(w, "\r\n\r\n", 4);
+}
+
+/* Appends w->rec to the staged output: one gzip member, or as is. */
+static int stage(wt_warc_writer *w, wt_error *err) {
+    size_t bound = w->gz ? libdeflate_gzip_compress_bound(w->gz, w->rec_len) : w->rec_len;
+    if (grow(&w->buf, &w->cap, w->len + bound) < 0) return wt_fail(err, "out of memory");
+    if (!w->gz) {
+        memcpy(w->buf + w->len, w->rec, w->rec_len);
+        w->len += w->rec_len;
+    } else {
+        size_t n = libdeflate_gzip_compress(w->gz, w->rec, w->rec_len, w->buf + w->len, bound);
+        if (!n) return wt_fail(err, "%s: gzip compression failed", w->path);
+        w->len += n;
     }
-    *n_out = n;
-    return out;
+    if (w->rec_cap > (1u << 24)) { /* give back a buffer grown by one huge record */
+        free(w->rec);
+        w->rec = NULL, w->rec_cap = 0;
+    }
+    return 0;
 }
 
 /* Header field values must not break the record: no CR or LF. */
@@ -231,18 +270,11 @@ int wt_warc_writer_add(wt_warc_writer *w, const wt_warc_record *rec, char id_out
     if (rec->id)
         snprintf(id, sizeof id, "%s", rec->id);
     else
-        wt_warc_new_id(id);
-    size_t hn;
-    char *hdr = record_header(rec, id, &hn);
-    if (!hdr) return wt_fail(err, "out of memory");
-    w->z = hn + rec->head_len + rec->body_len <= SMALL_RECORD ? &w->small : &w->big;
-    int rc = stage(w, hdr, hn, false, err);
-    free(hdr);
-    if (rc == 0 && rec->head_len) rc = stage(w, rec->head, rec->head_len, false, err);
-    if (rc == 0 && rec->body_len) rc = stage(w, rec->body, rec->body_len, false, err);
-    if (rc == 0) rc = stage(w, "\r\n\r\n", 4, true, err);
-    if (rc == 0 && id_out) memcpy(id_out, id, WT_WARC_ID_LEN);
-    return rc;
+        writer_new_id(w, id);
+    if (record_build(w, rec, id) < 0) return wt_fail(err, "out of memory");
+    WT_TRY(stage(w, err));
+    if (id_out) memcpy(id_out, id, WT_WARC_ID_LEN);
+    return 0;
 }
 
 size_t wt_warc_writer_pending(const wt_warc_writer *w) {
@@ -285,7 +317,10 @@ int wt_warc_writer_sync(wt_warc_writer *w, wt_error *err) {
 int wt_warc_writer_close(wt_warc_writer *w, bool no_sync, wt_error *err) {
     int rc = no_sync ? wt_warc_writer_flush(w, err) : wt_warc_writer_sync(w, err);
     if (close(w->fd) != 0 && rc == 0) rc = wt_fail_errno(err, "cannot close %s", w->path);
-    if (w->gzip) deflateEnd(&w->big), deflateEnd(&w->small);
+    if (w->gz) libdeflate_free_compressor(w->gz);
+    EVP_MD_CTX_free(w->md);
+    EVP_MD_free(w->sha1);
+    free(w->rec);
     free(w->buf);
     free(w->path);
     free(w);
