@@ -15,8 +15,13 @@
 
 static char tmpdir[256];
 static void tmpdir_remove(void) {
-    const char *names[] = {"model/config.json", "model/model.safetensors", "model",
-                           "s/tokens-00000.bin", "s", "", NULL};
+    const char *names[] = {"model/config.json",
+                           "model/model.safetensors",
+                           "model",
+                           "s/tokens-00000.bin",
+                           "s",
+                           "",
+                           NULL};
     char p[512];
     for (int i = 0; names[i]; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char host[WT_URL_MAX + 1], reg[WT_URL_MAX + 1];
     int hl = wt_url_host(out, host, sizeof host);
     if (hl <= 0 || (size_t)hl != strlen(host)) abort(); /* a valid URL has a host */
-    if (!bracket_host_ok(host, (size_t)hl)) abort(); /* an accepted IPv6 literal must parse */
+    if (!bracket_host_ok(host, (size_t)hl)) abort();    /* an accepted IPv6 literal must parse */
     char host2[WT_URL_MAX + 1];
     if (host_of(out, host2) != (size_t)hl || strcmp(host, host2)) abort();
     int rl = wt_url_registered_domain(host, reg, sizeof reg);

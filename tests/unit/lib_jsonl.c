@@ -9,8 +9,9 @@
 
 static void test_accessors_drift(void **s) {
     (void)s;
-    const char *line = "{\"score\":\"42\",\"n\":null,\"f\":1.5,\"b\":\"true\",\"u\":\"a\\/b&amp;c\","
-                       "\"z\":\"x\\u0000y\"}";
+    const char *line =
+        "{\"score\":\"42\",\"n\":null,\"f\":1.5,\"b\":\"true\",\"u\":\"a\\/b&amp;c\","
+        "\"z\":\"x\\u0000y\"}";
     wt_error err = {0};
     json_t *o = wt_json_parse(line, strlen(line), &err);
     assert_non_null(o);

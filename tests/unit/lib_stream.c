@@ -34,7 +34,8 @@ static void roundtrip(const char *name, const char *codec) {
     wt_writer *w = wt_writer_open(path, NULL, &err);
     assert_non_null(w);
     for (size_t off = 0; off < n; off += 70001)
-        assert_int_equal(wt_writer_write(w, text + off, off + 70001 < n ? 70001 : n - off, &err), 0);
+        assert_int_equal(wt_writer_write(w, text + off, off + 70001 < n ? 70001 : n - off, &err),
+                         0);
     assert_int_equal(wt_writer_commit(w, &err), 0);
     char tmp[600];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -70,10 +71,11 @@ static void test_roundtrip_zstd(void **s) {
 /* xz and bzip2 are read-only codecs here: write them with the tools. */
 static void external_codec(const char *tool, const char *ext, const char *codec) {
     char *dir = tmpdir_make(), cmd[1024], path[512];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && printf 'one\\ntwo\\n' > a && printf 'three' > b && %s -c a > f.%s && %s -c b "
-             ">> f.%s",
-             dir, tool, ext, tool, ext);
+    snprintf(
+        cmd, sizeof cmd,
+        "cd %s && printf 'one\\ntwo\\n' > a && printf 'three' > b && %s -c a > f.%s && %s -c b "
+        ">> f.%s",
+        dir, tool, ext, tool, ext);
     assert_int_equal(system(cmd), 0);
     snprintf(path, sizeof path, "%s/f.%s", dir, ext);
     wt_error err = {0};
@@ -221,7 +223,8 @@ static void test_gzip_members(void **s) {
     assert_int_equal(wt_writer_commit(w, &err), 0);
     /* each member decodes alone from its offset */
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "tail -c +%lld %s | gzip -dc 2>/dev/null | head -n 1 | grep -qx 'record 1'",
+    snprintf(cmd, sizeof cmd,
+             "tail -c +%lld %s | gzip -dc 2>/dev/null | head -n 1 | grep -qx 'record 1'",
              (long long)offs[1] + 1, path);
     assert_int_equal(system(cmd), 0);
     char *data;
@@ -252,12 +255,12 @@ static void test_pushshift_long_window(void **s) {
 
 int lib_stream_tests(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roundtrip_plain),      cmocka_unit_test(test_roundtrip_gzip),
-        cmocka_unit_test(test_roundtrip_zstd),       cmocka_unit_test(test_xz_concatenated),
-        cmocka_unit_test(test_bzip2_concatenated),   cmocka_unit_test(test_gzip_concatenated),
-        cmocka_unit_test(test_zstd_concatenated),    cmocka_unit_test(test_truncated_streams),
-        cmocka_unit_test(test_getline_edges),        cmocka_unit_test(test_abort_leaves_nothing),
-        cmocka_unit_test(test_open_errors),          cmocka_unit_test(test_gzip_members),
+        cmocka_unit_test(test_roundtrip_plain),       cmocka_unit_test(test_roundtrip_gzip),
+        cmocka_unit_test(test_roundtrip_zstd),        cmocka_unit_test(test_xz_concatenated),
+        cmocka_unit_test(test_bzip2_concatenated),    cmocka_unit_test(test_gzip_concatenated),
+        cmocka_unit_test(test_zstd_concatenated),     cmocka_unit_test(test_truncated_streams),
+        cmocka_unit_test(test_getline_edges),         cmocka_unit_test(test_abort_leaves_nothing),
+        cmocka_unit_test(test_open_errors),           cmocka_unit_test(test_gzip_members),
         cmocka_unit_test(test_pushshift_long_window),
     };
     return cmocka_run_group_tests_name("lib_stream", tests, NULL, NULL);
