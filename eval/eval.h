@@ -64,6 +64,16 @@ int eval_score_seqs(eval_ctx *c, eval_seq *seqs, size_t nseq, wt_progress *p, wt
  * context and is left unscored (NaN), as in the Hugging Face guide. */
 uint64_t eval_sum_scored(const float *lp, size_t n, double *nll);
 
+/* The score of one text read as <|endoftext|> + enc(text), with the window
+ * rule of eval_score_seqs: what the perplexity and bits tasks report. */
+typedef struct eval_text_score {
+    double nll;        /* summed -ln p over the scored tokens */
+    uint64_t tokens;   /* scored tokens */
+    uint64_t unscored; /* tokens left without context (stride == ctx) */
+} eval_text_score;
+int eval_score_text(eval_ctx *c, const char *label, const char *path, const char *text, size_t len,
+                    eval_text_score *out, wt_error *err);
+
 /* gpt2_score in slices of c->batch requests, advancing *p by scored tokens. */
 int eval_score_reqs(eval_ctx *c, gpt2_request *reqs, size_t n, wt_progress *p, wt_error *err);
 

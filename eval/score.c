@@ -110,3 +110,29 @@ uint64_t eval_sum_scored(const float *lp, size_t n, double *nll) {
     }
     return scored;
 }
+
+int eval_score_text(eval_ctx *c, const char *label, const char *path, const char *text, size_t len,
+                    eval_text_score *out, wt_error *err) {
+    eval_ids ids = {0};
+    float *lp = NULL;
+    int rc = 0;
+    if (eval_ids_push(&ids, (int32_t)tok_vocab_eot(c->vocab)) < 0)
+        rc = wt_fail(err, "out of memory");
+    if (rc == 0) rc = eval_encode(c, text, len, &ids, err);
+    if (rc == 0 && ids.n < 2) rc = wt_fail(err, "%s: no tokens to score", path);
+    if (rc == 0 && !(lp = malloc((ids.n - 1) * sizeof *lp))) rc = wt_fail(err, "out of memory");
+    uint64_t ntok = rc == 0 ? ids.n - 1 : 0;
+    wt_progress p;
+    wt_progress_init(&p, label, "tok", 1, ntok, c->quiet);
+    eval_seq seq = {ids.v, ids.n, lp};
+    if (rc == 0) rc = eval_score_seqs(c, &seq, 1, &p, err);
+    wt_progress_finish(&p);
+    if (rc == 0) {
+        *out = (eval_text_score){0};
+        out->tokens = eval_sum_scored(lp, ntok, &out->nll);
+        out->unscored = ntok - out->tokens;
+    }
+    free(lp);
+    eval_ids_free(&ids);
+    return rc;
+}

@@ -72,24 +72,11 @@ int eval_task_bytes(eval_ctx *c, const char *name, const char *path, json_t *out
         invalid++;
         i += ok + 1;
     }
-    eval_ids ids = {0};
-    float *lp = NULL;
-    if (rc == 0 && eval_ids_push(&ids, (int32_t)tok_vocab_eot(c->vocab)) < 0)
-        rc = wt_fail(err, "out of memory");
-    if (rc == 0) rc = eval_encode(c, buf + start, end - start, &ids, err);
-    if (rc == 0 && ids.n < 2) rc = wt_fail(err, "%s: no tokens to score", path);
-    if (rc == 0 && !(lp = malloc((ids.n - 1) * sizeof *lp))) rc = wt_fail(err, "out of memory");
-    uint64_t ntok = rc == 0 ? ids.n - 1 : 0;
-    wt_progress p;
-    wt_progress_init(&p, name, "tok", 1, ntok, c->quiet);
-    eval_seq seq = {ids.v, ids.n, lp};
-    if (rc == 0) rc = eval_score_seqs(c, &seq, 1, &p, err);
-    wt_progress_finish(&p);
+    eval_text_score sc;
+    if (rc == 0) rc = eval_score_text(c, name, path, buf + start, end - start, &sc, err);
     if (rc == 0) {
-        double nll = 0;
-        uint64_t unscored = ntok;
-        ntok = eval_sum_scored(lp, ntok, &nll);
-        unscored -= ntok;
+        double nll = sc.nll;
+        uint64_t ntok = sc.tokens, unscored = sc.unscored;
         uint64_t nbytes = end - start;
         json_t *m = json_object();
         json_object_set_new(m, text8 ? "bpc" : "bpb", json_real(nll / log(2.0) / (double)nbytes));
@@ -122,8 +109,6 @@ int eval_task_bytes(eval_ctx *c, const char *name, const char *path, json_t *out
         json_object_set_new(out, "method", meth);
         eval_add_timing(out, c, fwd0, ntok, wt_now() - t0);
     }
-    free(lp);
-    eval_ids_free(&ids);
     free(buf);
     return rc;
 }
