@@ -34,8 +34,11 @@ CC ?= cc
 ifeq ($(origin CC),default)
 CC := gcc
 endif
-# Known data root for the tests; users point WEBTEXT_DATA elsewhere.
-WEBTEXT_DATA ?= $(abspath ../shared/data)
+# The data folder that `make data` fills (lib/paths.h): WEBTEXT_DATA overrides it.
+WEBTEXT_DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/webtext/data
+export WEBTEXT_DATA
+# make test STRICT=1: a skipped test counts as failed (CI).
+STRICT ?= 0
 PREFIX ?= /usr/local
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -74,9 +77,9 @@ $$(BINDIR)/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webtext,$
 BINS += $$(BINDIR)/$(1)
 endef
 
-# add_test NAME SRCS LIBNAMES: $(BUILD)/tests/NAME, a cmocka test binary
+# add_test NAME SRCS LIBNAMES: $(BUILD)/tests/NAME, a cmocka test binary (with tests/unit/testutil.c)
 define add_test
-$$(BUILD)/tests/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2)) $$(foreach l,$(3) webtext,$$(BUILD)/lib$$(l).a)
+$$(BUILD)/tests/$(1): $$(patsubst %.c,$$(BUILD)/%.o,$(2) tests/unit/testutil.c) $$(foreach l,$(3) webtext,$$(BUILD)/lib$$(l).a)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) -lcmocka
 TESTS += $$(BUILD)/tests/$(1)
@@ -100,7 +103,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-.PHONY: all help deps test test-unit test-san bench demo fuzz fuzz-build fuzz-run install clean format format-check
+.PHONY: all help deps data test test-unit test-san bench demo fuzz fuzz-build fuzz-run install clean format format-check
 ifeq ($(FUZZ),1)
 all: $(FUZZERS)
 else
@@ -109,7 +112,8 @@ endif
 
 help:
 	@echo "make            build bin/* (and the test binaries)"
-	@echo "make deps       install the Debian packages, the GPT-2 vocabulary and test references"
+	@echo "make deps       install the Debian packages, the GPT-2 vocabulary, test references and data"
+	@echo "make data       fetch the real data sets into \$$WEBTEXT_DATA (sha256-checked; see README)"
 	@echo "make test       run every test (unit + end-to-end); SAN=1 for ASan+UBSan"
 	@echo "make test-san   the same under AddressSanitizer and UBSan (build-san/)"
 	@echo "make bench      benchmarks against the anchors, each printing a ratio"
@@ -119,17 +123,22 @@ help:
 
 deps:
 	@scripts/deps.sh
+	@python3 scripts/get_data.py --quiet || \
+	  echo "deps: the data sets are incomplete (above); tests that need them will be skipped" >&2
+
+data:
+	@python3 scripts/get_data.py
 
 test: deps
 	@$(MAKE) --no-print-directory all
 	@WEBTEXT_BIN=$(abspath $(BINDIR)) WEBTEXT_BUILD=$(abspath $(BUILD)) \
-	  WEBTEXT_DATA=$(WEBTEXT_DATA) tests/run.sh
+	  WEBTEXT_TEST_STRICT=$(STRICT) tests/run.sh
 
 test-san:
 	@$(MAKE) --no-print-directory test SAN=1
 
 bench: all
-	@WEBTEXT_BIN=$(abspath $(BINDIR)) WEBTEXT_DATA=$(WEBTEXT_DATA) bench/run.sh $(BENCH)
+	@WEBTEXT_BIN=$(abspath $(BINDIR)) bench/run.sh $(BENCH)
 
 # make fuzz: build every fuzz_* target with clang + libFuzzer into build-fuzz/fuzz/;
 # make fuzz-run FUZZ_SECONDS=30: run each on its generated seed corpus.

@@ -4,7 +4,7 @@
 # in the same run and prints a ratio. Timings never decide pass or fail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-: "${WEBTEXT_BIN:=$PWD/bin}" "${WEBTEXT_DATA:=$PWD/../shared/data}"
+: "${WEBTEXT_BIN:=$PWD/bin}" "${WEBTEXT_DATA:=${XDG_DATA_HOME:-$HOME/.local/share}/webtext/data}"
 export WEBTEXT_BIN WEBTEXT_DATA WEBTEXT_ROOT=$PWD
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then

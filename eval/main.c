@@ -13,16 +13,17 @@
 #include "eval/eval.h"
 #include "eval/results.h"
 #include "jsonl.h"
+#include "paths.h"
 #include "stream.h"
 
 #ifndef WEBTEXT_VERSION
 #define WEBTEXT_VERSION "unknown"
 #endif
 
-static const char *data_root(const char *opt) {
+static const char *data_root(const char *opt, char *buf, size_t n) {
     if (opt) return opt;
-    const char *e = getenv("WEBTEXT_DATA");
-    return e && *e ? e : "data";
+    wt_data_dir(buf, n);
+    return buf;
 }
 
 /* The first of the task's files that exists under root (buf), or NULL; the
@@ -59,15 +60,16 @@ static int cmd_list(int argc, char **argv) {
             data = optarg;
         else if (o == 'h') {
             printf("usage: eval list [--data DIR]\nLists the tasks, the files each reads under "
-                   "the data root (default $WEBTEXT_DATA, else data/) and whether they are "
-                   "there.\n");
+                   "the data root (default $WEBTEXT_DATA, else ~/.local/share/webtext/data, "
+                   "filled by `make data`) and whether they are there.\n");
             return 0;
         } else
             return WT_EXIT_USAGE;
     }
     size_t n;
     const eval_task *t = eval_tasks(&n);
-    const char *root = data_root(data);
+    char rbuf[4096];
+    const char *root = data_root(data, rbuf, sizeof rbuf);
     printf("data root: %s\n", root);
     for (size_t i = 0; i < n; i++) {
         char buf[4096], looked[8192];
@@ -92,7 +94,8 @@ static void run_usage(FILE *f) {
             "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors)\n"
             "  --tasks LIST     comma-separated: lambada,cbt-cn,cbt-ne,wikitext2,ptb,enwik8,\n"
             "                   text8,wikitext103,1bw,webtext, or all (default all)\n"
-            "  --data DIR       data root (default $WEBTEXT_DATA, else data/); see `eval list`\n"
+            "  --data DIR       data root (default $WEBTEXT_DATA, else\n"
+            "                   ~/.local/share/webtext/data); see `eval list`\n"
             "  --webtext DIR    folder of tokens-*.bin.zst shards (default DATA/webtext)\n"
             "  --vocab DIR      GPT-2 vocabulary (default: the model folder if it has one, else\n"
             "                   $WEBTEXT_VOCAB or ~/.local/share/webtext/gpt2-vocab)\n"
@@ -254,7 +257,8 @@ static int write_outputs(const run_opts *o, json_t *res, wt_error *err) {
 static int run_tasks(eval_ctx *c, const run_opts *o, const bool *sel, json_t *res) {
     size_t n;
     const eval_task *t = eval_tasks(&n);
-    const char *root = data_root(o->data);
+    char rbuf[4096];
+    const char *root = data_root(o->data, rbuf, sizeof rbuf);
     int failures = 0;
     for (size_t i = 0; i < n; i++) {
         if (!sel[i]) continue;
@@ -349,16 +353,17 @@ static int cmd_run(int argc, char **argv) {
     char when[32];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    char rbuf[4096];
     json_t *res = json_object();
     json_object_set_new(res, "version", json_string(WEBTEXT_VERSION));
     json_object_set_new(res, "created", json_string(when));
     json_object_set_new(res, "model", model_json(o.model, m));
-    json_object_set_new(res, "settings",
-                        json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context", (int)o.ctx,
-                                  "stride", (int)o.stride, "batch", (int)o.batch, "threads",
-                                  wt_threads(o.threads), "limit", (json_int_t)o.limit, "data",
-                                  data_root(o.data), "vocab", vdir ? vdir : "default", "blas_core",
-                                  gpt2_blas_core() ? gpt2_blas_core() : "?"));
+    json_object_set_new(
+        res, "settings",
+        json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context", (int)o.ctx, "stride",
+                  (int)o.stride, "batch", (int)o.batch, "threads", wt_threads(o.threads), "limit",
+                  (json_int_t)o.limit, "data", data_root(o.data, rbuf, sizeof rbuf), "vocab",
+                  vdir ? vdir : "default", "blas_core", gpt2_blas_core() ? gpt2_blas_core() : "?"));
     json_object_set_new(res, "tasks", json_object());
     json_object_set_new(res, "skipped", json_object());
     json_object_set_new(res, "failed", json_object());

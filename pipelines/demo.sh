@@ -34,10 +34,8 @@ ARTICLES=${DEMO_ARTICLES:-240}
 SHARDS=${DEMO_SHARDS:-2}
 export WEBTEXT_BIN=${WEBTEXT_BIN:-$ROOT/bin}
 export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
-if [ -z "${WEBTEXT_DATA:-}" ] && [ -d "$ROOT/../shared/data" ]; then
-  WEBTEXT_DATA=$(cd "$ROOT/../shared/data" && pwd)
-fi
-export WEBTEXT_DATA=${WEBTEXT_DATA:-}
+# the data folder that `make data` fills (README "Data"); the eval sets found there are scored
+export WEBTEXT_DATA=${WEBTEXT_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/webtext/data}
 say() { echo "demo: $*" >&2; }
 
 if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then

@@ -3,7 +3,8 @@
 # loopback server speaking TLS; with --cacert pages are stored exactly
 # (gzip content-encoding included), without it the failure is logged as tls.
 source "$WEBTEXT_ROOT/tests/servers/fetch_common.sh"
-command -v openssl >/dev/null || { echo "SKIP: no openssl command"; exit 0; }
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_cmd openssl openssl
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=tls.test \
     -addext subjectAltName=DNS:tls.test -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
 start_server 127.0.0.1 --tls "$TMP/cert.pem" "$TMP/key.pem"

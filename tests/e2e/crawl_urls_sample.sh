@@ -6,7 +6,9 @@
 # numbers, explained next to them. Also: the .xz and the --long=31 .zst of
 # 2005-06 give the same kept set, and all inputs at once equal the union.
 set -euo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}" "${WEBTEXT_ROOT:?}"
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data pushshift-sample/RS_v2_2005-06.xz pushshift-sample/RS_v2_2005-07.xz \
+  pushshift-sample/RS_v2_2005-06.long31.zst pushshift-sample-2018/RS_2018-02-01.first200.ndjson
 crawl=$WEBTEXT_BIN/crawl
 S=$WEBTEXT_DATA/pushshift-sample
 S18=$WEBTEXT_DATA/pushshift-sample-2018

@@ -3,6 +3,8 @@
 # exact set agree within 0.01 percentage points; docs JSON Lines references
 # are detected by content; the JSON maps each test file to ngrams/overlap.
 set -euo pipefail
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data wikitext-2/wiki.test.tokens ptb/ptb.test.txt
 bin=${WEBTEXT_BIN:-bin}/dedup
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT

@@ -4,8 +4,7 @@
 # Python: its own detokenizer for the fixture's tokens, `tokenize shards` for
 # the ids, `model logprobs` for the candidates' scores.
 set -euo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}" "${WEBTEXT_ROOT:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" && cp "$WEBTEXT_BIN/eval" "$WEBTEXT_BIN/model" "$WEBTEXT_BIN/tokenize" "$tmp/bin/"

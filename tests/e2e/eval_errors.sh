@@ -3,8 +3,7 @@
 # error naming the file and line (the other tasks still run, exit 1); missing
 # data is skipped with the places looked at; usage errors exit 2.
 set -uo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -6,8 +6,8 @@
 # bin/model logprobs (the target's log-probabilities) and bin/model generate
 # --top-k 1 (greedy continuation of the context: correct iff it is the target).
 set -euo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data lambada/lambada_test_openai.jsonl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # private copies: the binaries stay the same for the whole (long) comparison

@@ -6,8 +6,7 @@
 # " door", 0 for the rest, so acc, acc_stopword_filter and ppl are known
 # in closed form.
 set -euo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$WEBTEXT_BIN/model" init --out "$tmp/m" --n-layer 1 --n-head 2 --n-embd 16 --n-ctx 64 --zero >/dev/null

@@ -5,8 +5,9 @@
 # closed forms: token_ppl = 50257, word_ppl = exp(tokens ln V / words),
 # bpb = tokens log2 V / bytes, with counts checked independently (awk, python).
 set -euo pipefail
-: "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}" "${WEBTEXT_ROOT:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data lambada/lambada_test_openai.jsonl ptb/ptb.test.txt wikitext-2/wiki.test.tokens \
+  wikitext-103/wiki.test.tokens
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -5,7 +5,9 @@
 # reproduces the published figures of other tools from their stored outputs.
 set -euo pipefail
 BIN=${WEBTEXT_BIN:?}
-D=${WEBTEXT_DATA:?}/article-extraction-benchmark/dev
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data article-extraction-benchmark/dev/ground-truth.json article-extraction-benchmark/dev/html
+D=$WEBTEXT_DATA/article-extraction-benchmark/dev
 FLOOR=0.975
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

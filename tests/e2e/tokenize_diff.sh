@@ -10,6 +10,12 @@ ref=$WEBTEXT_ROOT/tests/tokenize/reference.js
 tok=$WEBTEXT_BIN/tokenize
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data lambada/lambada_development_plain_text.txt lambada/lambada_test_plain_text.txt \
+  lambada/lambada_test_openai.jsonl wikitext-2/wiki.test.tokens wikitext-2/wiki.valid.tokens \
+  wikitext-103/wiki.test.tokens wikitext-2-raw/wiki.test.raw ptb/ptb.test.txt ptb/ptb.valid.txt \
+  article-extraction-benchmark/dev/ground-truth.json article-extraction-benchmark/dev/html \
+  pushshift-sample-2018 pushshift-sample/RS_v2_2005-06.ndjson
 D=$WEBTEXT_DATA
 python3 "$WEBTEXT_ROOT/tests/tokenize/gen_corpus.py" "$tmp"
 files=("$tmp"/*.txt

@@ -8,6 +8,8 @@ ref=$WEBTEXT_ROOT/tests/tokenize/reference.js
 tok=$WEBTEXT_BIN/tokenize
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_data lambada/lambada_test_openai.jsonl article-extraction-benchmark/dev/ground-truth.json
 D=$WEBTEXT_DATA
 mkdir "$tmp/in"
 zstd -q -c "$D"/lambada/lambada_test_openai.jsonl >"$tmp/in/docs-00000.jsonl.zst"

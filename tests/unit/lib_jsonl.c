@@ -43,7 +43,7 @@ static void test_parse_errors(void **s) {
 
 static void test_jsonl_stream(void **s) {
     (void)s;
-    char *dir = tmpdir_make(), path[512];
+    char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/docs-00003.jsonl.zst", dir);
     wt_error err = {0};
     wt_writer *w = wt_writer_open(path, NULL, &err);
@@ -79,7 +79,7 @@ static void test_jsonl_stream(void **s) {
     assert_int_equal(rc, -1);
     assert_non_null(strstr(err.msg, "docs-00003.jsonl.zst:4:"));
     wt_reader_close(r);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 int lib_jsonl_tests(void) {

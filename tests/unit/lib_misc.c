@@ -68,13 +68,13 @@ static void test_shard_names(void **s) {
 
 static void test_mkdir_p(void **s) {
     (void)s;
-    char *dir = tmpdir_make(), path[512];
+    char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/a/b/c", dir);
     wt_error err = {0};
     assert_int_equal(wt_mkdir_p(path, &err), 0);
     assert_int_equal(wt_mkdir_p(path, &err), 0);
     assert_true(wt_file_exists(path));
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_bad_record_counting(void **s) {

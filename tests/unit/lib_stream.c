@@ -26,7 +26,7 @@ static void read_all(const char *path, char **out, size_t *n) {
 }
 
 static void roundtrip(const char *name, const char *codec) {
-    char *dir = tmpdir_make(), path[512];
+    char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     size_t n = 3 << 20;
     char *text = make_text(n);
@@ -52,7 +52,7 @@ static void roundtrip(const char *name, const char *codec) {
     assert_memory_equal(back, text, n);
     free(back);
     free(text);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_roundtrip_plain(void **s) {
@@ -70,7 +70,7 @@ static void test_roundtrip_zstd(void **s) {
 
 /* xz and bzip2 are read-only codecs here: write them with the tools. */
 static void external_codec(const char *tool, const char *ext, const char *codec) {
-    char *dir = tmpdir_make(), cmd[1024], path[512];
+    char *dir = tu_tmpdir(), cmd[1024], path[512];
     snprintf(
         cmd, sizeof cmd,
         "cd %s && printf 'one\\ntwo\\n' > a && printf 'three' > b && %s -c a > f.%s && %s -c b "
@@ -93,7 +93,7 @@ static void external_codec(const char *tool, const char *ext, const char *codec)
     }
     assert_int_equal(wt_reader_getline(r, &line, &len, &err), 0);
     wt_reader_close(r);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_xz_concatenated(void **s) {
@@ -114,7 +114,7 @@ static void test_zstd_concatenated(void **s) {
 }
 
 static void truncated(const char *tool, const char *ext) {
-    char *dir = tmpdir_make(), cmd[1024], path[512];
+    char *dir = tu_tmpdir(), cmd[1024], path[512];
     snprintf(cmd, sizeof cmd,
              "cd %s && head -c 200000 /dev/urandom | base64 > a && %s -c a > full && "
              "head -c $(( $(stat -c %%s full) / 2 )) full > f.%s",
@@ -127,7 +127,7 @@ static void truncated(const char *tool, const char *ext) {
     assert_int_equal(wt_read_file(path, &data, &n, (size_t)1 << 30, &err), -1);
     assert_non_null(strstr(err.msg, path));
     assert_true(strstr(err.msg, "truncated") || strstr(err.msg, "corrupt"));
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_truncated_streams(void **s) {
@@ -140,7 +140,7 @@ static void test_truncated_streams(void **s) {
 
 static void test_getline_edges(void **s) {
     (void)s;
-    char *dir = tmpdir_make(), path[512];
+    char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/lines.txt", dir);
     /* a 3 MB line spans buffer refills; CRLF keeps its \r; no final newline */
     size_t big = 3u << 20;
@@ -178,12 +178,12 @@ static void test_getline_edges(void **s) {
     assert_int_equal(wt_reader_line_no(r), 3);
     wt_reader_close(r);
     free(data);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_abort_leaves_nothing(void **s) {
     (void)s;
-    char *dir = tmpdir_make(), path[512], tmp[600];
+    char *dir = tu_tmpdir(), path[512], tmp[600];
     snprintf(path, sizeof path, "%s/out.jsonl.zst", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     wt_error err = {0};
@@ -195,7 +195,7 @@ static void test_abort_leaves_nothing(void **s) {
     wt_writer_abort(w);
     assert_false(access(tmp, F_OK) == 0);
     assert_false(access(path, F_OK) == 0);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_open_errors(void **s) {
@@ -209,7 +209,7 @@ static void test_open_errors(void **s) {
 
 static void test_gzip_members(void **s) {
     (void)s;
-    char *dir = tmpdir_make(), path[512];
+    char *dir = tu_tmpdir(), path[512];
     snprintf(path, sizeof path, "%s/rec.warc.gz", dir);
     wt_error err = {0};
     wt_writer *w = wt_writer_open(path, NULL, &err);
@@ -232,17 +232,14 @@ static void test_gzip_members(void **s) {
     read_all(path, &data, &n);
     assert_int_equal(n, 27);
     free(data);
-    tmpdir_remove(dir);
+    tu_rmdir(dir);
 }
 
 static void test_pushshift_long_window(void **s) {
     (void)s;
-    const char *root = getenv("WEBTEXT_DATA");
-    if (!root) skip();
     char zst[512], plain[512];
-    snprintf(zst, sizeof zst, "%s/pushshift-sample/RS_v2_2005-06.long31.zst", root);
-    snprintf(plain, sizeof plain, "%s/pushshift-sample/RS_v2_2005-06.ndjson", root);
-    if (access(zst, R_OK) != 0) skip();
+    TU_NEED_DATA("pushshift-sample/RS_v2_2005-06.long31.zst", zst, sizeof zst);
+    TU_NEED_DATA("pushshift-sample/RS_v2_2005-06.ndjson", plain, sizeof plain);
     char *a, *b;
     size_t na, nb;
     read_all(zst, &a, &na);

@@ -9,13 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 int lib_stream_tests(void);
 int lib_jsonl_tests(void);
 int lib_misc_tests(void);
 int lib_jscan_tests(void);
-
-/* A fresh temporary folder for one test (removed by tmpdir_remove). */
-char *tmpdir_make(void);
-void tmpdir_remove(char *dir);
 
 #endif

@@ -29,7 +29,7 @@ static void mapped_byte(int b, char *out) {
  * given (one "A B" per line, tokens as plain ASCII letters), written in the
  * OpenAI (hf = false) or Hugging Face layout; ids of merged tokens follow. */
 static char *tiny_vocab(const char *merges, bool hf) {
-    char *dir = tok_test_mkdir();
+    char *dir = tu_tmpdir();
     size_t cap = 1 << 16, n = 0;
     char *json = malloc(cap);
     n += (size_t)snprintf(json + n, cap - n, "{");
@@ -105,7 +105,7 @@ static void test_merge_by_rank(void **state) {
                             "60 124 101 110 100 111 102 116 101 120 116 124 62");
         tok_encoder_free(e);
         tok_vocab_free(v);
-        tok_test_rmdir(dir);
+        tu_rmdir(dir);
     }
 }
 
@@ -119,7 +119,7 @@ static void test_ties_go_left(void **state) {
     assert_string_equal(ids_of(e, "aaaaa"), "256 257"); /* aa a a a -> aa aa a -> aa aaa */
     tok_encoder_free(e);
     tok_vocab_free(v);
-    tok_test_rmdir(dir);
+    tu_rmdir(dir);
 }
 
 static void test_gpt2_known_ids(void **state) {
@@ -242,7 +242,7 @@ static void test_safe_cut(void **state) {
 static void test_vocab_errors(void **state) {
     (void)state;
     wt_error err = {{0}};
-    char *dir = tok_test_mkdir();
+    char *dir = tu_tmpdir();
     assert_null(tok_vocab_load(dir, &err));
     assert_non_null(strstr(err.msg, "HINT"));
     tok_test_write(dir, "encoder.json", "{\"a\": 0, \"b\": 1}");
@@ -252,11 +252,11 @@ static void test_vocab_errors(void **state) {
     tok_test_write(dir, "encoder.json", "[1, 2]");
     assert_null(tok_vocab_load(dir, &err));
     assert_non_null(strstr(err.msg, "encoder.json"));
-    tok_test_rmdir(dir);
+    tu_rmdir(dir);
     dir = tiny_vocab("a b\nq zz\n", false);
     assert_null(tok_vocab_load(dir, &err));
     assert_non_null(strstr(err.msg, "vocab.bpe:3: merge \"q zz\""));
-    tok_test_rmdir(dir);
+    tu_rmdir(dir);
 }
 
 int tokenize_bpe_tests(void) {

@@ -28,7 +28,7 @@ static void read_all(const char *path, char **data, size_t *n) {
 
 static void test_writer(void **state) {
     (void)state;
-    char *dir = tok_test_mkdir();
+    char *dir = tu_tmpdir();
     char bin[512], idx[512];
     snprintf(bin, sizeof bin, "%s/tokens-00002.bin.zst", dir);
     snprintf(idx, sizeof idx, "%s/tokens-00002.idx", dir);
@@ -77,7 +77,7 @@ static void test_writer(void **state) {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 2", dir);
     assert_int_equal(system(cmd), 0);
-    tok_test_rmdir(dir);
+    tu_rmdir(dir);
 }
 
 int tokenize_shard_tests(void) {

@@ -9,16 +9,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 int tokenize_bpe_tests(void);
 int tokenize_pretok_tests(void);
 int tokenize_shard_tests(void);
 
-/* A fresh temporary folder (removed by tok_test_rmdir). */
-char *tok_test_mkdir(void);
-void tok_test_rmdir(char *dir);
 /* Writes a file; fails the test on error. */
 void tok_test_write(const char *dir, const char *name, const char *text);
-/* The GPT-2 vocabulary folder of the test data ($WEBTEXT_DATA/gpt2-vocab). */
+/* The GPT-2 vocabulary folder that `make deps` installs (or $WEBTEXT_VOCAB). */
 const char *tok_test_gpt2_dir(void);
 
 #endif

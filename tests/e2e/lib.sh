@@ -1,0 +1,28 @@
+# tests/e2e/lib.sh: sourced by the end-to-end tests (not run). A test that cannot
+# run says why and exits 77, which tests/run.sh counts as skipped (never as passed).
+: "${WEBTEXT_BIN:?}" "${WEBTEXT_ROOT:?}" "${WEBTEXT_DATA:?}"
+
+# skip REASON [COMMAND]: stop this test as skipped, naming what would make it run.
+skip() {
+  echo "SKIP: $1 (run: ${2:-make data})"
+  exit 77
+}
+
+# need_data PATH...: skip unless every PATH exists under the data folder.
+need_data() {
+  local p
+  for p in "$@"; do
+    [ -e "$WEBTEXT_DATA/$p" ] || skip "no $p in the data folder $WEBTEXT_DATA" "make data"
+  done
+}
+
+# need_cmd NAME PACKAGE: skip unless the command exists.
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || skip "no $1 command" "apt-get install $2"
+}
+
+# wt_tmpdir: a fresh folder in $T, removed when the test exits.
+wt_tmpdir() {
+  T=$(mktemp -d)
+  trap 'rm -rf "$T"' EXIT
+}
