@@ -14,7 +14,7 @@ Where a file comes from, in order:
      when the internet can be reached.
 A file that none of these yields is listed as missing, and the exit status is 1.
 
-usage: scripts/get_data.py [--dest DIR] [--mirror DIR] [--only SET,...] [--list] [--quiet]
+usage: scripts/get_data.py [--dest DIR] [--mirror DIR] [--only SET,...] [--list] [--quiet] [--offline]
        scripts/get_data.py --write-manifest DIR   (maintainers: pin a complete copy)
 """
 import argparse
@@ -32,7 +32,8 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(ROOT, "scripts", "data-manifest.tsv")
-GH = "https://raw.githubusercontent.com"
+# WEBTEXT_DATA_GITHUB points the GitHub origins elsewhere (a test's loopback server).
+GH = os.environ.get("WEBTEXT_DATA_GITHUB", "https://raw.githubusercontent.com")
 
 # Pinned public origins (see each set's notes in README "Data").
 AEB = GH + "/scrapinghub/article-extraction-benchmark/4a3bc979f76c0df73cb95fe272e2fc1b96f9f010"
@@ -102,9 +103,9 @@ def write_atomic(dest, rel, data):
 class Fetcher:
     """Downloads with curl (retries, timeouts); remembers whether we are offline."""
 
-    def __init__(self, work):
+    def __init__(self, work, offline):
         self.work = work
-        self.online = None
+        self.online = False if offline else None
 
     def reachable(self):
         if self.online is None:
@@ -341,6 +342,7 @@ def main():
     ap.add_argument("--dest", default=default_dest())
     ap.add_argument("--mirror", default=default_mirror())
     ap.add_argument("--only", default="")
+    ap.add_argument("--offline", action="store_true", help="never use the network")
     ap.add_argument("--quiet", action="store_true", help="say nothing when the data is complete")
     ap.add_argument("--list", action="store_true", help="print each set and whether it is complete")
     ap.add_argument("--write-manifest", metavar="DIR")
@@ -356,7 +358,7 @@ def main():
     dest = os.path.abspath(a.dest)
     missing = {}
     with tempfile.TemporaryDirectory() as work:
-        fetch = Fetcher(work)
+        fetch = Fetcher(work, a.offline)
         for name in sorted(sets):
             if only and name not in only:
                 continue
