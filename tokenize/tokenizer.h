@@ -8,20 +8,9 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "tokenize/buffers.h"
 
 #define TOK_EOT 50256u /* <|endoftext|> in the GPT-2 vocabulary */
-
-/* A growable array of token ids. Zero-initialise; free with tok_ids_free. */
-typedef struct tok_ids {
-    uint32_t *v; /* ids, e.g. {464, 2068, 7586} */
-    size_t n, cap;
-} tok_ids;
-
-/* A growable byte buffer (decode output). Zero-initialise; tok_bytes_free. */
-typedef struct tok_bytes {
-    char *p;
-    size_t n, cap;
-} tok_bytes;
 
 typedef struct tok_vocab tok_vocab;     /* read-only once loaded: share between threads */
 typedef struct tok_encoder tok_encoder; /* one per thread: cache and scratch */
@@ -57,11 +46,5 @@ int tok_decode(const tok_vocab *v, const uint32_t *ids, size_t n, tok_bytes *out
  * same ids as encoding all of it: a piece boundary at or before len (0 when
  * none is found). For streaming inputs; the text may continue after len. */
 size_t tok_safe_cut(const char *text, size_t len);
-
-int tok_ids_push(tok_ids *a, uint32_t id);
-int tok_ids_reserve(tok_ids *a, size_t extra);
-void tok_ids_free(tok_ids *a);
-int tok_bytes_append(tok_bytes *b, const void *p, size_t n);
-void tok_bytes_free(tok_bytes *b);
 
 #endif
