@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "utf8.h"
+
 const char *eval_detok_name(eval_detok_kind k) {
     switch (k) {
     case DETOK_WIKITEXT:
@@ -127,19 +129,7 @@ long eval_detok_line(eval_detok_kind k, const char *line, size_t len, tok_bytes 
 }
 
 size_t eval_utf8_check(const unsigned char *s, size_t len) {
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (n == 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || i + n > len) return i;
-        for (size_t j = 1; j < n; j++)
-            if ((s[i + j] & 0xC0) != 0x80) return i;
-        if (n == 3 && c == 0xE0 && s[i + 1] < 0xA0) return i;  /* overlong */
-        if (n == 3 && c == 0xED && s[i + 1] >= 0xA0) return i; /* surrogate */
-        if (n == 4 && c == 0xF0 && s[i + 1] < 0x90) return i;  /* overlong */
-        if (n == 4 && c == 0xF4 && s[i + 1] >= 0x90) return i; /* > U+10FFFF */
-        if (c == 0) return i;
-        i += n;
-    }
-    return len;
+    size_t ok = wt_utf8_valid_prefix(s, len);
+    const unsigned char *nul = memchr(s, 0, ok);
+    return nul ? (size_t)(nul - s) : ok;
 }

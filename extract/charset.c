@@ -13,28 +13,17 @@
 #include <strings.h>
 #include <uchardet.h>
 
+#include "utf8.h"
+
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    size_t len;
-    unsigned min;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (n < len) return 0;
-    unsigned cp = c & (0x3f >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return len;
+    uint32_t cp;
+    size_t bad;
+    return wt_utf8_decode(s, n, &cp, &bad);
+}
+
+static int add_run(void *out, const void *p, size_t n) {
+    return ex_buf_add(out, p, n);
 }
 
 static void utf8_survey(const unsigned char *s, size_t n, size_t *invalid, size_t *multi);
@@ -45,31 +34,8 @@ int64_t ex_utf8_clean(const unsigned char *s, size_t n, ex_buf *out) {
     size_t invalid, multi;
     utf8_survey(s, n, &invalid, &multi);
     if (invalid == 0 && !memchr(s, 0, n)) return ex_buf_add(out, s, n) < 0 ? -1 : 0;
-    int64_t bad = 0;
-    size_t i = 0;
-    while (i < n) {
-        /* fast path: a run of ASCII without NUL */
-        size_t j = i;
-        while (j < n && s[j] < 0x80 && s[j] != 0) j++;
-        if (j > i) {
-            if (ex_buf_add(out, s + i, j - i) < 0) return -1;
-            i = j;
-            continue;
-        }
-        if (s[i] == 0) {
-            bad++, i++;
-            continue;
-        }
-        size_t k = utf8_seq(s + i, n - i);
-        if (k) {
-            if (ex_buf_add(out, s + i, k) < 0) return -1;
-            i += k;
-        } else {
-            if (ex_buf_add(out, "\xef\xbf\xbd", 3) < 0) return -1;
-            bad++, i++;
-        }
-    }
-    return bad;
+    /* one U+FFFD per bad byte; NUL bytes dropped (they end C strings downstream) */
+    return wt_utf8_clean(s, n, WT_UTF8_PER_BYTE | WT_UTF8_DROP_NUL, add_run, out);
 }
 
 /* Counts invalid UTF-8 sequences and multi-byte characters in s. */

@@ -3,6 +3,8 @@
  * the requested top-level fields, and only when they hold escapes. */
 #include "jscan.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -39,30 +41,6 @@ static int buf_put(wt_jscan_buf *b, const void *data, size_t n) {
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (non-ASCII lead byte), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
-    unsigned c = p[0];
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static int hex4(const unsigned char *p, uint32_t *out) {
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
@@ -80,18 +58,7 @@ static int hex4(const unsigned char *p, uint32_t *out) {
 
 static int put_utf8(wt_jscan_buf *b, uint32_t cp) {
     unsigned char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | cp >> 6), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | cp >> 12), n = 3;
-    } else {
-        u[0] = (unsigned char)(0xF0 | cp >> 18), n = 4;
-    }
-    for (size_t i = 1; i < n; i++) u[i] = (unsigned char)(0x80 | (cp >> (6 * (n - 1 - i)) & 0x3F));
-    return buf_put(b, u, n);
+    return buf_put(b, u, wt_utf8_encode(cp, u));
 }
 
 /* The character a one-letter escape stands for, or -1. */
@@ -172,7 +139,8 @@ static int scan_string(scan *s, span *out, bool key) {
         if (c == '"') break;
         if (c < 0x20) return fail(s, "control character in a string");
         if (c >= 0x80) {
-            size_t n = utf8_len(s->p, s->end);
+            uint32_t cp;
+            size_t bad, n = wt_utf8_decode(s->p, (size_t)(s->end - s->p), &cp, &bad);
             if (!n) return fail(s, "invalid UTF-8 in a string");
             s->p += n;
             continue;

@@ -103,47 +103,17 @@ static int encode_piece(tok_encoder *e, const uint8_t *p, size_t n, tok_ids *out
     return 0;
 }
 
+static int append_clean(void *ctx, const void *p, size_t n) {
+    return tok_bytes_append(ctx, p, n);
+}
+
 /* Copies text into e->clean with each maximal invalid UTF-8 subpart replaced
- * by U+FFFD; returns the number of replacements (-1: out of memory). */
+ * by U+FFFD, as tiktoken's decoder does; returns the number of replacements
+ * (0: e->clean untouched; -1: out of memory). */
 static long clean_utf8(tok_encoder *e, const uint8_t *s, size_t n) {
-    long bad = 0;
+    if (wt_utf8_valid_prefix(s, n) == n) return 0;
     e->clean.n = 0;
-    size_t i = 0, start = 0;
-    while (i < n) {
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t l = tok_utf8_decode(s, n, i, &cp);
-        if (l) {
-            i += l;
-            continue;
-        }
-        /* maximal subpart: the lead byte plus the continuation bytes that
-         * could still have made a valid sequence */
-        size_t j = i + 1;
-        uint8_t c = s[i];
-        size_t want = c >= 0xc2 && c <= 0xdf   ? 2
-                      : c >= 0xe0 && c <= 0xef ? 3
-                      : c >= 0xf0 && c <= 0xf4 ? 4
-                                               : 1;
-        for (size_t k = 1; k < want && j < n; k++, j++) {
-            uint8_t lo = 0x80, hi = 0xbf;
-            if (k == 1 && c == 0xe0) lo = 0xa0;
-            if (k == 1 && c == 0xed) hi = 0x9f;
-            if (k == 1 && c == 0xf0) lo = 0x90;
-            if (k == 1 && c == 0xf4) hi = 0x8f;
-            if (s[j] < lo || s[j] > hi) break;
-        }
-        if (tok_bytes_append(&e->clean, s + start, i - start) ||
-            tok_bytes_append(&e->clean, "\xef\xbf\xbd", 3))
-            return -1;
-        bad++;
-        i = start = j;
-    }
-    if (bad && tok_bytes_append(&e->clean, s + start, n - start)) return -1;
-    return bad;
+    return wt_utf8_clean(s, n, WT_UTF8_PER_SUBPART, append_clean, &e->clean);
 }
 
 long tok_encode(tok_encoder *e, const char *text, size_t len, tok_ids *out, wt_error *err) {

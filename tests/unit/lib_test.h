@@ -15,5 +15,6 @@ int lib_stream_tests(void);
 int lib_jsonl_tests(void);
 int lib_misc_tests(void);
 int lib_jscan_tests(void);
+int lib_utf8_tests(void);
 
 #endif
