@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cputime.h"
 #include "cli.h"
 #include "dedup.h"
 #include "jsonl.h"
@@ -274,13 +275,6 @@ static void remove_work(const char *work) {
     rmdir(work);
 }
 
-/* CPU seconds of the whole process (all threads). */
-static double cpu_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int run_all(cli *c, dedup_shards *s, const char *work, json_t *steps, wt_error *err) {
     struct {
         const char *name;
@@ -289,21 +283,21 @@ static int run_all(cli *c, dedup_shards *s, const char *work, json_t *steps, wt_
         {"signatures", dedup_signatures}, {"buckets", dedup_buckets}, {"cluster", dedup_cluster}};
     for (size_t i = 0; i < 3; i++) {
         json_t *st = json_array();
-        double t0 = wt_now(), c0 = cpu_now();
+        double t0 = wt_now(), c0 = wt_cpu_seconds();
         if (!c->o.quiet) fprintf(stderr, "dedup run: %s\n", order[i].name);
         int rc = order[i].fn(&c->p, s, work, &c->o, st, err);
         json_object_set_new(steps, order[i].name,
                             json_pack("{s:f, s:f, s:o}", "seconds", wt_now() - t0, "cpu_seconds",
-                                      cpu_now() - c0, "results", st));
+                                      wt_cpu_seconds() - c0, "results", st));
         WT_TRY(rc);
     }
     json_t *st = json_array();
-    double t0 = wt_now(), c0 = cpu_now();
+    double t0 = wt_now(), c0 = wt_cpu_seconds();
     if (!c->o.quiet) fprintf(stderr, "dedup run: filter\n");
     int rc = dedup_filter(&c->p, s, work, c->out, &c->o, st, err);
     json_object_set_new(steps, "filter",
                         json_pack("{s:f, s:f, s:o}", "seconds", wt_now() - t0, "cpu_seconds",
-                                  cpu_now() - c0, "results", st));
+                                  wt_cpu_seconds() - c0, "results", st));
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cputime.h"
 #include "cli.h"
 #include "cmds.h"
 #include "jsonl.h"
@@ -265,14 +266,6 @@ static void speed_one(void *vctx, size_t i, int worker) {
                       &res);
 }
 
-/* User + system CPU time of the process, in seconds. */
-static double cpu_seconds(void) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           ru.ru_stime.tv_usec / 1e6;
-}
-
 int ex_cmd_speed(int argc, char **argv) {
     static const struct option lo[] = {{"threads", required_argument, 0, 'j'},
                                        {"seconds", required_argument, 0, 's'},
@@ -343,14 +336,14 @@ int ex_cmd_speed(int argc, char **argv) {
             if (ex_worker_init(&sc.workers[k], &err) < 0)
                 return wt_report("extract speed", &err), 1;
         wt_pool *pool = wt_pool_create(nt);
-        double c0 = cpu_seconds(), t0 = wt_now(), el = 0;
+        double c0 = wt_cpu_seconds(), t0 = wt_now(), el = 0;
         size_t done = 0;
         while (el < seconds) {
             wt_pool_for(pool, sc.n, 1, speed_one, &sc);
             done += sc.n;
             el = wt_now() - t0;
         }
-        double cpu = cpu_seconds() - c0;
+        double cpu = wt_cpu_seconds() - c0;
         wt_pool_destroy(pool);
         printf("webtext threads=%d pages=%zu seconds=%.2f pages_per_s=%.1f MB_per_s=%.2f "
                "cpu_seconds=%.2f pages_per_cpu_s=%.1f\n",

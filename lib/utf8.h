@@ -60,9 +60,10 @@ size_t wt_utf8_encode(uint32_t cp, unsigned char out[4]);
 
 /* How wt_utf8_clean replaces what is not valid UTF-8 (flags). */
 enum {
-    WT_UTF8_PER_SUBPART = 0, /* one U+FFFD per maximal invalid subpart (Unicode, WHATWG, tiktoken) */
-    WT_UTF8_PER_BYTE = 1,    /* one U+FFFD per invalid byte */
-    WT_UTF8_DROP_NUL = 2,    /* NUL bytes are dropped (and counted) */
+    WT_UTF8_PER_SUBPART =
+        0,                /* one U+FFFD per maximal invalid subpart (Unicode, WHATWG, tiktoken) */
+    WT_UTF8_PER_BYTE = 1, /* one U+FFFD per invalid byte */
+    WT_UTF8_DROP_NUL = 2, /* NUL bytes are dropped (and counted) */
 };
 
 /* Where wt_utf8_clean writes: returns 0, or -1 to stop (e.g. out of memory). */

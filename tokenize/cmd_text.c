@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <string.h>
 
+#include "cputime.h"
 #include "cli.h"
 #include "jsonl.h"
 #include "progress.h"
@@ -30,14 +31,6 @@ static const char *encode_usage =
     "  --count        print only the number of tokens\n"
     "  --stats FILE   write statistics as JSON (bytes, tokens, invalid_utf8, seconds for\n"
     "                 loading the vocabulary and for encoding, CPU seconds for encoding)\n";
-
-/* CPU seconds this process has used, all threads. */
-static double cpu_seconds(void) {
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
-           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
-}
 
 typedef struct seg {
     const char *p;
@@ -144,7 +137,7 @@ static int run_encode(const char *vocab_dir, int threads, const char *input, boo
     wt_error err;
     double t0 = wt_now();
     tok_vocab *v = tok_vocab_load(vocab_dir, &err);
-    double t1 = wt_now(), c1 = cpu_seconds();
+    double t1 = wt_now(), c1 = wt_cpu_seconds();
     if (!v) {
         wt_report("tokenize encode", &err);
         return WT_EXIT_FAIL;
@@ -207,7 +200,7 @@ static int run_encode(const char *vocab_dir, int threads, const char *input, boo
         json_t *o = json_pack("{s:I, s:I, s:I, s:i, s:f, s:f, s:f}", "bytes", (json_int_t)nbytes,
                               "tokens", (json_int_t)ntokens, "invalid_utf8", (json_int_t)bad,
                               "threads", threads, "seconds_load", t1 - t0, "seconds_encode",
-                              t2 - t1, "cpu_seconds_encode", cpu_seconds() - c1);
+                              t2 - t1, "cpu_seconds_encode", wt_cpu_seconds() - c1);
         if (!o || wt_json_write_file(stats, o, &err) < 0) {
             wt_report("tokenize encode", &err);
             rc = WT_EXIT_FAIL;

@@ -68,7 +68,8 @@ static void test_clean_policies(void **s) {
 }
 
 int lib_utf8_tests(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_decode), cmocka_unit_test(test_prefix_encode),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_decode),
+                                       cmocka_unit_test(test_prefix_encode),
                                        cmocka_unit_test(test_clean_policies)};
     return cmocka_run_group_tests_name("lib_utf8", tests, NULL, NULL);
 }
