@@ -2,7 +2,6 @@
  * shards. Lines are read in batches; each batch is parsed and encoded in
  * parallel and written in input order, so output is identical for any
  * thread count and memory is bounded by the batch size. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "jsonl.h"
 #include "pool.h"
 #include "progress.h"
@@ -21,24 +21,6 @@
 
 #define BATCH_BYTES (8u << 20) /* text read before a parallel round */
 #define BATCH_DOCS 4096
-
-static const char *usage =
-    "usage: tokenize shards [options] INPUT... -o DIR\n"
-    "Documents (JSON Lines, e.g. docs-NNNNN.jsonl.zst, any compression) -> "
-    "DIR/tokens-NNNNN.bin.zst\n"
-    "(llm.c shard layout: 256 x int32 header, uint16 ids, <|endoftext|> before each document;\n"
-    "zstd) and DIR/tokens-NNNNN.idx (JSON Lines: id, line, start, ntokens per document).\n"
-    "NNNNN is taken from the input's name.\n"
-    "  -o, --output DIR  output folder (created)\n"
-    "  --vocab DIR       vocabulary folder (default: $WEBTEXT_VOCAB, else\n"
-    "                    ~/.local/share/webtext/gpt2-vocab)\n"
-    "  --field NAME      the text field (default: text)\n"
-    "  --threads N       worker threads (default: all cores)\n"
-    "  --level N         zstd level (default: 3)\n"
-    "  --force           rewrite outputs that are already complete\n"
-    "  --strict          a bad record is fatal\n"
-    "  --stats FILE      write statistics as JSON\n"
-    "  --quiet           no progress line\n";
 
 typedef struct opts {
     const char *vocab, *field, *out_dir, *stats;
@@ -284,67 +266,32 @@ static int run_shards(const opts *o, char **inputs, int ninputs) {
 }
 
 int tokenize_cmd_shards(int argc, char **argv) {
-    static const struct option lopts[] = {{"output", required_argument, NULL, 'o'},
-                                          {"vocab", required_argument, NULL, 'v'},
-                                          {"field", required_argument, NULL, 'f'},
-                                          {"threads", required_argument, NULL, 't'},
-                                          {"level", required_argument, NULL, 'l'},
-                                          {"force", no_argument, NULL, 'F'},
-                                          {"strict", no_argument, NULL, 'S'},
-                                          {"stats", required_argument, NULL, 's'},
-                                          {"quiet", no_argument, NULL, 'q'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
-    opts o = {.field = "text", .level = 3};
-    int64_t num = 0;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:hq", lopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            o.out_dir = optarg;
-            break;
-        case 'v':
-            o.vocab = optarg;
-            break;
-        case 'f':
-            o.field = optarg;
-            break;
-        case 's':
-            o.stats = optarg;
-            break;
-        case 'F':
-            o.force = true;
-            break;
-        case 'S':
-            o.strict = true;
-            break;
-        case 'q':
-            o.quiet = true;
-            break;
-        case 't':
-            if (wt_parse_i64("tokenize shards", "--threads", optarg, 0, 1024, &num))
-                return WT_EXIT_USAGE;
-            o.threads = wt_threads(num);
-            break;
-        case 'l':
-            if (wt_parse_i64("tokenize shards", "--level", optarg, 1, 19, &num))
-                return WT_EXIT_USAGE;
-            o.level = (int)num;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return WT_EXIT_OK;
-        default:
-            fputs(usage, stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
+    opts o = {0};
+    const wt_opt table[] = {
+        WT_STR("output", 'o', &o.out_dir, "DIR", NULL, "output folder (created)"),
+        WT_STR(
+            "vocab", 0, &o.vocab, "DIR", NULL,
+            "vocabulary folder (default: $WEBTEXT_VOCAB, else\n~/.local/share/webtext/gpt2-vocab)"),
+        WT_STR("field", 0, &o.field, "NAME", "text", "the text field"),
+        WT_THREADS(&o.threads),
+        WT_INT32("level", 0, &o.level, "N", "3", 1, 19, "zstd level"),
+        WT_FLAG("force", 0, &o.force, "rewrite outputs that are already complete"),
+        WT_FLAG("strict", 0, &o.strict, "a bad record is fatal"),
+        WT_STR("stats", 0, &o.stats, "FILE", NULL, "write statistics as JSON"),
+        WT_FLAG("quiet", 'q', &o.quiet, "no progress line"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "tokenize shards", "[options] INPUT... -o DIR",
+        "Documents (JSON Lines, e.g. docs-NNNNN.jsonl.zst, any compression) -> "
+        "DIR/tokens-NNNNN.bin.zst\n"
+        "(llm.c shard layout: 256 x int32 header, uint16 ids, <|endoftext|> before each document;\n"
+        "zstd) and DIR/tokens-NNNNN.idx (JSON Lines: id, line, start, ntokens per document).\n"
+        "NNNNN is taken from the input's name.\n",
+        table, NULL};
+    int rc, first = wt_opts_parse(&spec, argc, argv, &rc);
+    if (first < 0) return rc;
     if (o.threads == 0) o.threads = wt_threads(0);
-    if (!o.out_dir || optind == argc) {
-        fprintf(stderr, "tokenize shards: %s\n%s",
-                o.out_dir ? "no INPUT given" : "-o DIR is required", usage);
-        return WT_EXIT_USAGE;
-    }
-    return run_shards(&o, argv + optind, argc - optind);
+    if (!o.out_dir) return wt_opts_usage_error(&spec, "-o DIR is required");
+    if (first == argc) return wt_opts_usage_error(&spec, "no INPUT given");
+    return run_shards(&o, argv + first, argc - first);
 }

@@ -1,7 +1,6 @@
 /* `tokenize encode` and `tokenize decode`: stdin to stdout, streaming. encode
  * cuts the input at piece boundaries (tok_safe_cut) into chunks that the
  * threads encode in parallel; the output is the same for any thread count. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "cputime.h"
 #include "cli.h"
+#include "opts.h"
 #include "jsonl.h"
 #include "progress.h"
 #include "pool.h"
@@ -18,19 +18,6 @@
 #include "tokenize/tokenizer.h"
 
 #define CHUNK (1u << 20) /* bytes of text per thread and round */
-
-static const char *encode_usage =
-    "usage: tokenize encode [--vocab DIR] [--threads N] [--input FILE] [--count]\n"
-    "                       [--stats FILE]\n"
-    "UTF-8 text on stdin (any compression) -> GPT-2 token ids on stdout, separated by\n"
-    "spaces, ending with a newline. Invalid UTF-8 is read as U+FFFD (counted on stderr).\n"
-    "  --vocab DIR    encoder.json + vocab.bpe or vocab.json + merges.txt (default:\n"
-    "                 $WEBTEXT_VOCAB, else ~/.local/share/webtext/gpt2-vocab)\n"
-    "  --threads N    worker threads (default: all cores)\n"
-    "  --input FILE   read FILE instead of stdin\n"
-    "  --count        print only the number of tokens\n"
-    "  --stats FILE   write statistics as JSON (bytes, tokens, invalid_utf8, seconds for\n"
-    "                 loading the vocabulary and for encoding, CPU seconds for encoding)\n";
 
 typedef struct seg {
     const char *p;
@@ -217,59 +204,30 @@ static int run_encode(const char *vocab_dir, int threads, const char *input, boo
 }
 
 int tokenize_cmd_encode(int argc, char **argv) {
-    static const struct option opts[] = {{"vocab", required_argument, NULL, 'v'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"input", required_argument, NULL, 'i'},
-                                         {"count", no_argument, NULL, 'c'},
-                                         {"stats", required_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *vocab = NULL, *input = "-";
-    int64_t threads = 0;
+    const char *vocab = NULL, *input = NULL, *stats = NULL;
+    int threads = 0;
     bool count_only = false;
-    const char *stats = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'v':
-            vocab = optarg;
-            break;
-        case 'i':
-            input = optarg;
-            break;
-        case 'c':
-            count_only = true;
-            break;
-        case 's':
-            stats = optarg;
-            break;
-        case 't':
-            if (wt_parse_i64("tokenize encode", "--threads", optarg, 0, 1024, &threads))
-                return WT_EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(encode_usage, stdout);
-            return WT_EXIT_OK;
-        default:
-            fputs(encode_usage, stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (optind != argc) {
-        fprintf(stderr, "tokenize encode: unexpected argument '%s'\n%s", argv[optind],
-                encode_usage);
-        return WT_EXIT_USAGE;
-    }
-    return run_encode(vocab, wt_threads(threads), input, count_only, stats);
+    const wt_opt opts[] = {
+        WT_STR("vocab", 0, &vocab, "DIR", NULL,
+               "encoder.json + vocab.bpe or vocab.json + merges.txt (default:\n"
+               "$WEBTEXT_VOCAB, else ~/.local/share/webtext/gpt2-vocab)"),
+        WT_THREADS(&threads),
+        WT_STR("input", 0, &input, "FILE", "-", "read FILE instead of stdin"),
+        WT_FLAG("count", 0, &count_only, "print only the number of tokens"),
+        WT_STR("stats", 0, &stats, "FILE", NULL,
+               "write statistics as JSON (bytes, tokens, invalid_utf8, seconds for\n"
+               "loading the vocabulary and for encoding, CPU seconds for encoding)"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "tokenize encode", "[options]",
+        "UTF-8 text on stdin (any compression) -> GPT-2 token ids on stdout, separated by\n"
+        "spaces, ending with a newline. Invalid UTF-8 is read as U+FFFD (counted on stderr).\n",
+        opts, NULL};
+    int rc, first = wt_opts_parse(&spec, argc, argv, &rc);
+    if (first < 0) return rc;
+    if (first != argc) return wt_opts_usage_error(&spec, "unexpected argument '%s'", argv[first]);
+    return run_encode(vocab, threads ? threads : wt_threads(0), input, count_only, stats);
 }
-
-static const char *decode_usage =
-    "usage: tokenize decode [--vocab DIR] [--input FILE]\n"
-    "Token ids on stdin (decimal, separated by whitespace) -> the bytes they stand for on\n"
-    "stdout. Id 50256 gives the text <|endoftext|>.\n"
-    "  --vocab DIR    as for encode\n"
-    "  --input FILE   read FILE instead of stdin\n";
 
 static int run_decode(const char *vocab_dir, const char *input) {
     wt_error err;
@@ -340,33 +298,17 @@ static int run_decode(const char *vocab_dir, const char *input) {
 }
 
 int tokenize_cmd_decode(int argc, char **argv) {
-    static const struct option opts[] = {{"vocab", required_argument, NULL, 'v'},
-                                         {"input", required_argument, NULL, 'i'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *vocab = NULL, *input = "-";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'v':
-            vocab = optarg;
-            break;
-        case 'i':
-            input = optarg;
-            break;
-        case 'h':
-            fputs(decode_usage, stdout);
-            return WT_EXIT_OK;
-        default:
-            fputs(decode_usage, stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (optind != argc) {
-        fprintf(stderr, "tokenize decode: unexpected argument '%s'\n%s", argv[optind],
-                decode_usage);
-        return WT_EXIT_USAGE;
-    }
+    const char *vocab = NULL, *input = NULL;
+    const wt_opt opts[] = {WT_STR("vocab", 0, &vocab, "DIR", NULL, "as for encode"),
+                           WT_STR("input", 0, &input, "FILE", "-", "read FILE instead of stdin"),
+                           WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "tokenize decode", "[options]",
+        "Token ids on stdin (decimal, separated by whitespace) -> the bytes they stand for on\n"
+        "stdout. Id 50256 gives the text <|endoftext|>.\n",
+        opts, NULL};
+    int rc, first = wt_opts_parse(&spec, argc, argv, &rc);
+    if (first < 0) return rc;
+    if (first != argc) return wt_opts_usage_error(&spec, "unexpected argument '%s'", argv[first]);
     return run_decode(vocab, input);
 }
