@@ -2,7 +2,6 @@
  * files between steps (so a Slurm array can run it per shard or partition);
  * `run` does all four on one machine; `overlap` is the paper's 8-gram test. */
 #include <ftw.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "cputime.h"
 #include "cli.h"
+#include "opts.h"
 #include "dedup.h"
 #include "jsonl.h"
 #include "progress.h"
@@ -29,138 +29,74 @@ typedef struct cli {
     size_t ninputs;
 } cli;
 
-enum {
-    O_BANDS = 256,
-    O_ROWS,
-    O_NGRAM,
-    O_SEED,
-    O_PARTS,
-    O_DOMAINS,
-    O_THREADS,
-    O_RANK,
-    O_WORLD,
-    O_FORCE,
-    O_STRICT,
-    O_QUIET,
-    O_STATS,
-    O_WORK,
-    O_KEEP,
-    O_VERIFY
-};
+/* Which option groups a subcommand takes (besides the common ones). */
+enum { WITH_PARAMS = 1, WITH_WORK = 2, WITH_KEEP_WORK = 4, PARAMS_IGNORED = 8 };
 
-static const struct option LONGOPTS[] = {{"bands", 1, 0, O_BANDS},
-                                         {"rows", 1, 0, O_ROWS},
-                                         {"ngram", 1, 0, O_NGRAM},
-                                         {"seed", 1, 0, O_SEED},
-                                         {"partitions", 1, 0, O_PARTS},
-                                         {"drop-domains", 1, 0, O_DOMAINS},
-                                         {"threads", 1, 0, O_THREADS},
-                                         {"rank", 1, 0, O_RANK},
-                                         {"world", 1, 0, O_WORLD},
-                                         {"force", 0, 0, O_FORCE},
-                                         {"strict", 0, 0, O_STRICT},
-                                         {"quiet", 0, 0, O_QUIET},
-                                         {"stats", 1, 0, O_STATS},
-                                         {"work", 1, 0, O_WORK},
-                                         {"keep-work", 0, 0, O_KEEP},
-                                         {"verify", 1, 0, O_VERIFY},
-                                         {"help", 0, 0, 'h'},
-                                         {"output", 1, 0, 'o'},
-                                         {0, 0, 0, 0}};
-
-static const char *PARAM_HELP =
-    "  --bands B          LSH bands (default 20)\n"
-    "  --rows R           MinHash values per band (default 5; B*R <= 1024)\n"
-    "  --ngram N          words per shingle (default 5)\n"
-    "  --seed S           permutation seed (default 1)\n"
-    "  --partitions P     key partitions = buckets tasks (default 16)\n"
-    "  --verify T         keep a band match only when the signatures' estimated\n"
-    "                     Jaccard is >= T (default 0.7; 0: no check, like datatrove)\n"
-    "  --drop-domains F   also drop hosts under the domains listed in F (one a line);\n"
-    "                     every host under wikipedia.org is always dropped\n";
-
-static const char *COMMON_HELP =
-    "  --threads N        worker threads (default: all cores)\n"
-    "  --rank R --world W this task does the units u with u % W == R (Slurm:\n"
-    "                     --rank $SLURM_ARRAY_TASK_ID --world $SLURM_ARRAY_TASK_COUNT)\n"
-    "  --force            redo complete outputs\n"
-    "  --strict           the first bad record is fatal\n"
-    "  --quiet            no progress line\n"
-    "  --stats FILE       write the step's statistics as JSON\n";
-
-/* Parses argv into c; returns -1 for --help (printed), -2 on a usage error. */
-static int cli_parse(cli *c, int argc, char **argv, const char *usage) {
+/* Parses argv into c with the option table of a subcommand (--help from the
+ * same table); returns 0, -1 after --help, -2 after a usage error. */
+static int cli_parse(cli *c, int argc, char **argv, const char *synopsis, const char *about,
+                     unsigned groups) {
     dedup_params_default(&c->p);
     c->o = (dedup_opts){.threads = wt_ncpus(), .rank = 0, .world = 1};
-    int64_t v;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:h", LONGOPTS, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            printf(usage, PARAM_HELP, COMMON_HELP);
-            return -1;
-        case 'o':
-            c->out = optarg;
-            break;
-        case O_WORK:
-            c->work = optarg;
-            break;
-        case O_STATS:
-            c->stats = optarg;
-            break;
-        case O_DOMAINS:
-            c->domains = optarg;
-            break;
-        case O_FORCE:
-            c->o.force = true;
-            break;
-        case O_STRICT:
-            c->o.strict = true;
-            break;
-        case O_QUIET:
-            c->o.quiet = true;
-            break;
-        case O_KEEP:
-            c->keep_work = true;
-            break;
-        case O_VERIFY:
-            if (wt_parse_double(PROG, "--verify", optarg, 0, 1, &c->p.verify) < 0) return -2;
-            break;
-        default: {
-            const char *name = NULL;
-            for (const struct option *lo = LONGOPTS; lo->name; lo++)
-                if (lo->val == opt) name = lo->name;
-            if (!name) {
-                fprintf(stderr, "Run '%s %s --help' for the options.\n", PROG, argv[0]);
-                return -2;
-            }
-            char flag[64];
-            snprintf(flag, sizeof flag, "--%s", name);
-            int64_t max = opt == O_SEED ? INT64_MAX : opt == O_PARTS ? 4096 : 1 << 20;
-            int64_t min = opt == O_RANK || opt == O_SEED || opt == O_THREADS ? 0 : 1;
-            if (wt_parse_i64(PROG, flag, optarg, min, max, &v) < 0) return -2;
-            if (opt == O_BANDS) c->p.bands = (int)v;
-            if (opt == O_ROWS) c->p.rows = (int)v;
-            if (opt == O_NGRAM) c->p.ngram = (int)v;
-            if (opt == O_SEED) c->p.seed = (uint64_t)v;
-            if (opt == O_PARTS) c->p.partitions = (int)v;
-            if (opt == O_THREADS) c->o.threads = wt_threads(v);
-            if (opt == O_RANK) c->o.rank = (int)v;
-            if (opt == O_WORLD) c->o.world = (int)v;
-        }
-        }
+    char prog[64], bands[24], rows[24], ngram[24], seed_s[24], parts[24], verify[24];
+    snprintf(prog, sizeof prog, "%s %s", PROG, argv[0]);
+    snprintf(bands, sizeof bands, "%d", c->p.bands);
+    snprintf(rows, sizeof rows, "%d", c->p.rows);
+    snprintf(ngram, sizeof ngram, "%d", c->p.ngram);
+    snprintf(seed_s, sizeof seed_s, "%" PRIu64, c->p.seed);
+    snprintf(parts, sizeof parts, "%d", c->p.partitions);
+    snprintf(verify, sizeof verify, "%g", c->p.verify);
+    int64_t seed = 0;
+    wt_opt t[32];
+    size_t n = 0;
+    t[n++] = (wt_opt)WT_STR("output", 'o', &c->out, "DIR", NULL, "output folder");
+    if (groups & PARAMS_IGNORED)
+        t[n++] = (wt_opt)WT_SECTION(
+            "  (the MinHash options are accepted, so that one option list serves every\n"
+            "  step, and ignored: the parameters come from WORK/params.json)");
+    if (groups & (WITH_PARAMS | PARAMS_IGNORED)) {
+        t[n++] = (wt_opt)WT_INT32("bands", 0, &c->p.bands, "B", bands, 1, 1 << 20, "LSH bands");
+        t[n++] = (wt_opt)WT_INT32("rows", 0, &c->p.rows, "R", rows, 1, 1 << 20,
+                                  "MinHash values per band (B*R <= 1024)");
+        t[n++] =
+            (wt_opt)WT_INT32("ngram", 0, &c->p.ngram, "N", ngram, 1, 1 << 20, "words per shingle");
+        t[n++] = (wt_opt)WT_INT("seed", 0, &seed, "S", seed_s, 0, 9.2e18, "permutation seed");
+        t[n++] = (wt_opt)WT_INT32("partitions", 0, &c->p.partitions, "P", parts, 1, 4096,
+                                  "key partitions = buckets tasks");
+        t[n++] = (wt_opt)WT_NUM("verify", 0, &c->p.verify, "T", verify, 0, 1,
+                                "keep a band match only when the signatures' estimated\n"
+                                "Jaccard is >= T (0: no check, like datatrove)");
+        t[n++] = (wt_opt)WT_STR("drop-domains", 0, &c->domains, "F", NULL,
+                                "also drop hosts under the domains listed in F (one a line);\n"
+                                "every host under wikipedia.org is always dropped");
     }
-    if (c->o.rank >= c->o.world) {
-        fprintf(stderr, "%s: --rank must be below --world\n", PROG);
-        return -2;
-    }
-    if (c->p.bands * c->p.rows > 1024) {
-        fprintf(stderr, "%s: --bands * --rows must be at most 1024\n", PROG);
-        return -2;
-    }
-    c->inputs = argv + optind;
-    c->ninputs = (size_t)(argc - optind);
+    if (groups & WITH_WORK)
+        t[n++] = (wt_opt)WT_STR("work", 0, &c->work, "DIR", NULL, "folder for the step files");
+    if (groups & WITH_KEEP_WORK)
+        t[n++] = (wt_opt)WT_FLAG("keep-work", 0, &c->keep_work, "keep the step files");
+    t[n++] = (wt_opt)WT_THREADS(&c->o.threads);
+    t[n++] = (wt_opt)WT_INT32("rank", 0, &c->o.rank, "R", NULL, 0, 1 << 20,
+                              "this task does the units u with u % W == R (Slurm:\n"
+                              "--rank $SLURM_ARRAY_TASK_ID --world $SLURM_ARRAY_TASK_COUNT)");
+    t[n++] =
+        (wt_opt)WT_INT32("world", 0, &c->o.world, "W", NULL, 1, 1 << 20, "the number of tasks");
+    t[n++] = (wt_opt)WT_FLAG("force", 0, &c->o.force, "redo complete outputs");
+    t[n++] = (wt_opt)WT_FLAG("strict", 0, &c->o.strict, "the first bad record is fatal");
+    t[n++] = (wt_opt)WT_FLAG("quiet", 0, &c->o.quiet, "no progress line");
+    t[n++] =
+        (wt_opt)WT_STR("stats", 0, &c->stats, "FILE", NULL, "write the step's statistics as JSON");
+    t[n] = (wt_opt)WT_OPTS_END;
+    const wt_cmd_spec spec = {prog, synopsis, about, t, NULL};
+    int rc, first = wt_opts_parse(&spec, argc, argv, &rc);
+    if (first < 0) return rc == WT_EXIT_OK ? -1 : -2;
+    c->p.seed = (uint64_t)seed;
+    if (c->o.threads == 0) c->o.threads = wt_ncpus();
+    if (c->o.rank >= c->o.world)
+        return wt_opts_usage_error(&spec, "--rank must be below --world"), -2;
+    if (c->p.bands * c->p.rows > 1024)
+        return wt_opts_usage_error(&spec, "--bands * --rows must be at most 1024"), -2;
+    c->inputs = argv + first;
+    c->ninputs = (size_t)(argc - first);
     return 0;
 }
 
@@ -180,9 +116,10 @@ static int finish(cli *c, dedup_shards *s, json_t *stats, const char *step, int 
 typedef int (*step_fn)(const dedup_params *, const dedup_shards *, const char *, const dedup_opts *,
                        json_t *, wt_error *);
 
-static int run_step(int argc, char **argv, const char *usage, step_fn fn, bool params_from_flags) {
+static int run_step(int argc, char **argv, const char *about, step_fn fn, bool params_from_flags) {
     cli c = {0};
-    int prc = cli_parse(&c, argc, argv, usage);
+    int prc = cli_parse(&c, argc, argv, "[options] INPUT... -o WORK", about,
+                        params_from_flags ? WITH_PARAMS : PARAMS_IGNORED);
     if (prc < 0) {
         dedup_params_free(&c.p);
         return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;
@@ -208,42 +145,38 @@ static int run_step(int argc, char **argv, const char *usage, step_fn fn, bool p
 
 static int cmd_signatures(int argc, char **argv) {
     return run_step(argc, argv,
-                    "usage: dedup signatures [options] INPUT... -o WORK\n\n"
                     "Step 1, per input shard (docs-NNNNN.jsonl.zst): parses each record, drops\n"
                     "Wikipedia and listed domains, hashes the normalised text and computes the\n"
                     "MinHash band keys. Writes WORK/params.json, WORK/sig/meta-NNNNN.bin,\n"
                     "WORK/sig/urls-NNNNN.txt and WORK/keys/keys-NNNNN-pPPP.bin. A task does the\n"
-                    "shards at positions i (in shard-index order) with i %% W == R.\n\n%s%s",
+                    "shards at positions i (in shard-index order) with i % W == R.\n",
                     dedup_signatures, true);
 }
 
 static int cmd_buckets(int argc, char **argv) {
     return run_step(argc, argv,
-                    "usage: dedup buckets [options] INPUT... -o WORK\n\n"
                     "Step 2, per key partition: sorts partition p's keys from every shard and\n"
                     "writes WORK/edges/edges-PPPPP.bin (pairs of records with an equal URL, text\n"
                     "or band key). Needs step 1 for all INPUTs (the same list). A task does the\n"
-                    "partitions p with p %% W == R. Parameters come from WORK/params.json.\n\n"
-                    "%.0s%s",
+                    "partitions p with p % W == R. Parameters come from WORK/params.json.\n",
                     dedup_buckets, false);
 }
 
 static int cmd_cluster(int argc, char **argv) {
     return run_step(argc, argv,
-                    "usage: dedup cluster [options] INPUT... -o WORK\n\n"
                     "Step 3, one task: union-find over all edges; keeps one document per cluster\n"
                     "(highest score, then smallest id); writes WORK/cluster/remove-NNNNN.bin and\n"
-                    "WORK/cluster/report.json. Needs step 2 for every partition.\n\n%.0s%s",
+                    "WORK/cluster/report.json. Needs step 2 for every partition.\n",
                     dedup_cluster, false);
 }
 
 static int cmd_filter(int argc, char **argv) {
-    const char *usage = "usage: dedup filter [options] INPUT... --work WORK -o OUT\n\n"
-                        "Step 4, per input shard: copies the kept records' lines unchanged to\n"
+    const char *about = "Step 4, per input shard: copies the kept records' lines unchanged to\n"
                         "OUT/docs-NNNNN.jsonl.zst (shard i from input shard i). A task does the\n"
-                        "shards at positions i with i %% W == R.\n\n%.0s%s";
+                        "shards at positions i with i % W == R.\n";
     cli c = {0};
-    int prc = cli_parse(&c, argc, argv, usage);
+    int prc = cli_parse(&c, argc, argv, "[options] INPUT... --work WORK -o OUT", about,
+                        WITH_WORK | PARAMS_IGNORED);
     dedup_params_free(&c.p);
     if (prc < 0) return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;
     if (!c.out || !c.work || c.ninputs == 0) {
@@ -318,16 +251,14 @@ static bool run_complete(const cli *c, const dedup_shards *s, const char *fps) {
 }
 
 static int cmd_run(int argc, char **argv) {
-    const char *usage =
-        "usage: dedup run [options] INPUT... -o DIR\n\n"
+    const char *about =
         "All steps on one machine: DIR/docs-NNNNN.jsonl.zst (shard i from input shard i)\n"
         "and DIR/report.json (removals per reason, cluster sizes, examples, parameters,\n"
         "timings). Step files go to --work (default DIR/work), removed at the end unless\n"
-        "--keep-work; a rerun skips complete work unless --force.\n\n%s%s"
-        "  --work DIR         folder for the step files\n"
-        "  --keep-work        keep the step files\n";
+        "--keep-work; a rerun skips complete work unless --force.\n";
     cli c = {0};
-    int prc = cli_parse(&c, argc, argv, usage);
+    int prc = cli_parse(&c, argc, argv, "[options] INPUT... -o DIR", about,
+                        WITH_PARAMS | WITH_WORK | WITH_KEEP_WORK);
     if (prc < 0) {
         dedup_params_free(&c.p);
         return prc == -1 ? WT_EXIT_OK : WT_EXIT_USAGE;

@@ -46,8 +46,8 @@ static int store(const wt_cmd_spec *spec, const wt_opt *o, const char *arg) {
         }
         return 0;
     case WT_OPT_NUM:
-        if (wt_parse_double(spec->prog, name, arg, bounded ? o->min : -1e308, bounded ? o->max : 1e308,
-                            &d))
+        if (wt_parse_double(spec->prog, name, arg, bounded ? o->min : -1e308,
+                            bounded ? o->max : 1e308, &d))
             return -1;
         *(double *)o->dest = d;
         return 0;

@@ -10,15 +10,15 @@
 #include <stdio.h>
 
 typedef enum wt_opt_kind {
-    WT_OPT_END = 0,  /* ends the table */
-    WT_OPT_FLAG,     /* bool *: set to true */
-    WT_OPT_STR,      /* const char **: the argument */
-    WT_OPT_INT,      /* int64_t *: a whole number in [min, max] */
-    WT_OPT_INT32,    /* int *: a whole number in [min, max] */
-    WT_OPT_NUM,      /* double *: a number in [min, max] */
-    WT_OPT_THREADS,  /* int *: N >= 0, 0 (and the default) meaning every core */
-    WT_OPT_CALL,     /* handled by call(dest, arg): 0, or -1 after printing why */
-    WT_OPT_SECTION,  /* not an option: `help` is a heading line in --help */
+    WT_OPT_END = 0, /* ends the table */
+    WT_OPT_FLAG,    /* bool *: set to true */
+    WT_OPT_STR,     /* const char **: the argument */
+    WT_OPT_INT,     /* int64_t *: a whole number in [min, max] */
+    WT_OPT_INT32,   /* int *: a whole number in [min, max] */
+    WT_OPT_NUM,     /* double *: a number in [min, max] */
+    WT_OPT_THREADS, /* int *: N >= 0, 0 (and the default) meaning every core */
+    WT_OPT_CALL,    /* handled by call(dest, arg): 0, or -1 after printing why */
+    WT_OPT_SECTION, /* not an option: `help` is a heading line in --help */
 } wt_opt_kind;
 
 typedef struct wt_opt {
@@ -35,27 +35,41 @@ typedef struct wt_opt {
 
 /* Table rows: LONG is the name without "--", SHORT a char or 0, P the destination. */
 #define WT_FLAG(LONG, SHORT, P, HELP)                                                              \
-    {.kind = WT_OPT_FLAG, .name = LONG, .short_name = SHORT, .dest = P, .help = HELP}
+    { .kind = WT_OPT_FLAG, .name = LONG, .short_name = SHORT, .dest = P, .help = HELP }
 #define WT_STR(LONG, SHORT, P, ARG, DEF, HELP)                                                     \
-    {.kind = WT_OPT_STR, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,     \
-     .help = HELP}
+    {                                                                                              \
+        .kind = WT_OPT_STR, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,  \
+        .help = HELP                                                                               \
+    }
 #define WT_INT(LONG, SHORT, P, ARG, DEF, MIN, MAX, HELP)                                           \
-    {.kind = WT_OPT_INT, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,     \
-     .min = MIN, .max = MAX, .help = HELP}
+    {                                                                                              \
+        .kind = WT_OPT_INT, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,  \
+        .min = MIN, .max = MAX, .help = HELP                                                       \
+    }
 #define WT_INT32(LONG, SHORT, P, ARG, DEF, MIN, MAX, HELP)                                         \
-    {.kind = WT_OPT_INT32, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,   \
-     .min = MIN, .max = MAX, .help = HELP}
+    {                                                                                              \
+        .kind = WT_OPT_INT32, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG,            \
+        .def = DEF, .min = MIN, .max = MAX, .help = HELP                                           \
+    }
 #define WT_NUM(LONG, SHORT, P, ARG, DEF, MIN, MAX, HELP)                                           \
-    {.kind = WT_OPT_NUM, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,     \
-     .min = MIN, .max = MAX, .help = HELP}
+    {                                                                                              \
+        .kind = WT_OPT_NUM, .name = LONG, .short_name = SHORT, .dest = P, .arg = ARG, .def = DEF,  \
+        .min = MIN, .max = MAX, .help = HELP                                                       \
+    }
 #define WT_THREADS(P)                                                                              \
-    {.kind = WT_OPT_THREADS, .name = "threads", .dest = P, .arg = "N",                            \
-     .help = "worker threads (default: all cores)"}
+    {                                                                                              \
+        .kind = WT_OPT_THREADS, .name = "threads", .dest = P, .arg = "N",                          \
+        .help = "worker threads (default: all cores)"                                              \
+    }
 #define WT_CALL(LONG, SHORT, P, FN, ARG, HELP)                                                     \
-    {.kind = WT_OPT_CALL, .name = LONG, .short_name = SHORT, .dest = P, .call = FN, .arg = ARG,   \
-     .help = HELP}
-#define WT_SECTION(TEXT) {.kind = WT_OPT_SECTION, .help = TEXT}
-#define WT_OPTS_END {.kind = WT_OPT_END}
+    {                                                                                              \
+        .kind = WT_OPT_CALL, .name = LONG, .short_name = SHORT, .dest = P, .call = FN, .arg = ARG, \
+        .help = HELP                                                                               \
+    }
+#define WT_SECTION(TEXT)                                                                           \
+    { .kind = WT_OPT_SECTION, .help = TEXT }
+#define WT_OPTS_END                                                                                \
+    { .kind = WT_OPT_END }
 
 typedef struct wt_cmd_spec {
     const char *prog;     /* e.g. "tokenize shards" (in messages and --help) */
