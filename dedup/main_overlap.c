@@ -3,13 +3,13 @@
  * false-positive rate, 1e-8 by default) or, with --exact, an exact set of
  * 64-bit hashes; each test file's fraction of 8-gram positions found is
  * printed as a table and written as JSON. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "jsonl.h"
 #include "ngramset.h"
 #include "overlap.h"
@@ -43,73 +43,56 @@ static int ov_query(void *ctx, uint64_t lo, uint64_t hi, wt_error *err) {
     return 0;
 }
 
-static const char *USAGE =
-    "usage: dedup overlap [options] --ref FILE [--ref FILE...] TEST...\n\n"
-    "The fraction of each TEST file's word n-grams found in the reference (GPT-2,\n"
-    "section 4). Text is normalised to lowercase alphanumeric words separated by single\n"
-    "spaces; n-grams are counted by position. Files are plain text (one document) or\n"
-    "docs JSON Lines (one document per record's \"text\"), detected by content.\n\n"
-    "  --ref FILE         reference file (repeatable)\n"
-    "  --ngram N          words per n-gram (default 8)\n"
-    "  --exact            an exact set of 64-bit n-gram hashes instead of a Bloom filter\n"
-    "  --fpr P            Bloom filter false-positive rate (default 1e-8)\n"
-    "  --max-memory MB    refuse a filter larger than this (default 16384)\n"
-    "  --json FILE        {\"TEST\": {\"ngrams\": N, \"overlap\": fraction}, ...}\n"
-    "  --quiet            no progress or filter summary on stderr\n";
+/* The --ref files (repeatable), collected by the option table. */
+typedef struct ref_list {
+    char **v;
+    size_t n;
+} ref_list;
+
+static int add_ref(void *dest, const char *arg) {
+    ref_list *l = dest;
+    l->v[l->n++] = (char *)arg;
+    return 0;
+}
 
 int dedup_cmd_overlap(int argc, char **argv) {
-    static const struct option lo[] = {
-        {"ref", 1, 0, 'r'},   {"ngram", 1, 0, 'n'},      {"exact", 0, 0, 'e'},
-        {"fpr", 1, 0, 'p'},   {"max-memory", 1, 0, 'm'}, {"json", 1, 0, 'j'},
-        {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'},       {0, 0, 0, 0}};
-    char **refs = calloc((size_t)argc + 1, sizeof *refs);
-    size_t nrefs = 0;
-    int64_t ngram = 8, maxmb = 16384;
-    double fpr = 1e-8;
+    ref_list refl = {calloc((size_t)argc + 1, sizeof(char *)), 0};
+    int64_t ngram = 0, maxmb = 0;
+    double fpr = 0;
     const char *json_path = NULL;
     bool exact = false, quiet = false;
-    int opt, usage = 0;
-    optind = 1;
-    while (!usage && (opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (opt) {
-        case 'r':
-            refs[nrefs++] = optarg;
-            break;
-        case 'n':
-            usage = wt_parse_i64("dedup overlap", "--ngram", optarg, 1, 64, &ngram);
-            break;
-        case 'e':
-            exact = true;
-            break;
-        case 'p':
-            usage = wt_parse_double("dedup overlap", "--fpr", optarg, 1e-30, 0.5, &fpr);
-            break;
-        case 'm':
-            usage = wt_parse_i64("dedup overlap", "--max-memory", optarg, 1, 1 << 30, &maxmb);
-            break;
-        case 'j':
-            json_path = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            printf("%s", USAGE);
-            free(refs);
-            return WT_EXIT_OK;
-        default:
-            usage = -1;
-        }
+    const wt_opt table[] = {
+        WT_CALL("ref", 0, &refl, add_ref, "FILE", "reference file (repeatable)"),
+        WT_INT("ngram", 0, &ngram, "N", "8", 1, 64, "words per n-gram"),
+        WT_FLAG("exact", 0, &exact,
+                "an exact set of 64-bit n-gram hashes instead of a Bloom filter"),
+        WT_NUM("fpr", 0, &fpr, "P", "1e-8", 1e-30, 0.5, "Bloom filter false-positive rate"),
+        WT_INT("max-memory", 0, &maxmb, "MB", "16384", 1, 1 << 30,
+               "refuse a filter larger than this"),
+        WT_STR("json", 0, &json_path, "FILE", NULL,
+               "{\"TEST\": {\"ngrams\": N, \"overlap\": fraction}, ...}"),
+        WT_FLAG("quiet", 0, &quiet, "no progress or filter summary on stderr"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "dedup overlap", "[options] --ref FILE [--ref FILE...] TEST...",
+        "The fraction of each TEST file's word n-grams found in the reference (GPT-2,\n"
+        "section 4). Text is normalised to lowercase alphanumeric words separated by single\n"
+        "spaces; n-grams are counted by position. Files are plain text (one document) or\n"
+        "docs JSON Lines (one document per record's \"text\"), detected by content.\n",
+        table, NULL};
+    if (!refl.v) return WT_EXIT_FAIL;
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first >= 0 && (refl.n == 0 || first >= argc)) {
+        code = wt_opts_usage_error(&spec, "needs --ref FILE and at least one TEST file");
+        first = -1;
     }
-    if (!usage && (nrefs == 0 || optind >= argc)) {
-        fprintf(stderr, "dedup overlap: needs --ref FILE and at least one TEST file\n");
-        usage = -1;
+    if (first < 0) {
+        free(refl.v);
+        return code;
     }
-    if (usage) {
-        fprintf(stderr, "Run 'dedup overlap --help' for the options.\n");
-        free(refs);
-        return WT_EXIT_USAGE;
-    }
+    char **refs = refl.v;
+    size_t nrefs = refl.n;
+
     wt_error err;
     ov_ref ref = {.exact = exact};
     dedup_scan sc;
@@ -142,7 +125,7 @@ int dedup_cmd_overlap(int argc, char **argv) {
     }
     json_t *out = json_object();
     if (rc == 0) printf("%-40s %14s %10s\n", "test", "ngrams", "overlap");
-    for (int i = optind; rc == 0 && i < argc; i++) {
+    for (int i = first; rc == 0 && i < argc; i++) {
         ref.found = 0;
         rc = dedup_overlap_scan(argv[i], (int)ngram, quiet, ov_query, &ref, &sc, &err);
         if (rc < 0) break;
