@@ -20,7 +20,10 @@ static bool takes_arg(const wt_opt *o) {
 /* Stores one argument (or the default) into the option's destination. */
 static int store(const wt_cmd_spec *spec, const wt_opt *o, const char *arg) {
     char name[80];
-    snprintf(name, sizeof name, "--%s", o->name);
+    if (o->name)
+        snprintf(name, sizeof name, "--%s", o->name);
+    else
+        snprintf(name, sizeof name, "-%c", o->short_name);
     bool bounded = o->min != 0 || o->max != 0;
     int64_t i;
     double d;
@@ -71,8 +74,9 @@ void wt_opts_help(const wt_cmd_spec *spec, FILE *out) {
             continue;
         }
         char left[96];
-        int n = o->short_name ? snprintf(left, sizeof left, "  -%c, --%s", o->short_name, o->name)
-                              : snprintf(left, sizeof left, "  --%s", o->name);
+        int n = !o->name        ? snprintf(left, sizeof left, "  -%c", o->short_name)
+                : o->short_name ? snprintf(left, sizeof left, "  -%c, --%s", o->short_name, o->name)
+                                : snprintf(left, sizeof left, "  --%s", o->name);
         if (takes_arg(o) && n < (int)sizeof left)
             snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg ? o->arg : "X");
         fputs(left, out);
@@ -111,15 +115,15 @@ int wt_opts_parse(const wt_cmd_spec *spec, int argc, char **argv, int *exit_code
     shorts[ns++] = 'h';
     for (const wt_opt *o = spec->opts; o->kind != WT_OPT_END && n < MAX_OPTS; o++) {
         if (o->kind == WT_OPT_SECTION) continue;
-        lo[n] = (struct option){o->name, takes_arg(o) ? required_argument : no_argument, NULL,
-                                256 + (int)(o - spec->opts)};
-        n++;
+        if (o->name)
+            lo[n++] = (struct option){o->name, takes_arg(o) ? required_argument : no_argument, NULL,
+                                      256 + (int)(o - spec->opts)};
         if (o->short_name) {
             shorts[ns++] = o->short_name;
             if (takes_arg(o)) shorts[ns++] = ':';
         }
         if (o->def && store(spec, o, o->def) < 0) { /* a bad default is the table's bug */
-            fprintf(stderr, "%s: bad default for --%s\n", spec->prog, o->name);
+            fprintf(stderr, "%s: bad default for %s\n", spec->prog, o->name ? o->name : "-?");
             *exit_code = WT_EXIT_FAIL;
             return -1;
         }

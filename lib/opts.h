@@ -23,7 +23,7 @@ typedef enum wt_opt_kind {
 
 typedef struct wt_opt {
     wt_opt_kind kind;
-    const char *name; /* long name without "--", e.g. "threads" */
+    const char *name; /* long name without "--", e.g. "threads"; NULL: only the short one */
     char short_name;  /* e.g. 'o' for -o, or 0 */
     void *dest;
     const char *arg;  /* the argument's name in --help ("N", "DIR"); NULL for flags */

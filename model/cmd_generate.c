@@ -1,12 +1,12 @@
 /* bin/model `generate`: the paper's top-k sampling, token by token through
  * the KV cache, from a text prompt (GPT-2 BPE, tokenize/) or token ids. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "gpt2.h"
 #include "model_cmds.h"
 #include "progress.h"
@@ -131,82 +131,34 @@ static int run(const gen_opts *o, wt_error *err) {
     return rc;
 }
 
-static void usage(void) {
-    printf(
-        "usage: model generate --model DIR (--prompt TEXT | --prompt-ids \"ID ...\") [options]\n\n"
+int model_cmd_generate(int argc, char **argv) {
+    gen_opts o = {0};
+    const wt_opt table[] = {
+        WT_STR("model", 'm', &o.dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
+        WT_STR("prompt", 0, &o.prompt, "TEXT", NULL, "the prompt as text"),
+        WT_STR("prompt-ids", 0, &o.prompt_ids, "\"ID ...\"", NULL, "the prompt as token ids"),
+        WT_INT(NULL, 'n', &o.n, "N", "50", 0, 1 << 20, "tokens to sample"),
+        WT_INT("top-k", 0, &o.top_k, "K", "40", 0, 1024,
+               "keep the K most likely tokens (the paper's)"),
+        WT_NUM("temperature", 0, &o.temperature, "T", "1", 1e-3, 100, "sampling temperature"),
+        WT_INT("seed", 0, &o.seed, "S", "1", 0, 9.2e18, "random seed: same seed, same sample"),
+        WT_STR("vocab", 0, &o.vocab, "DIR", NULL,
+               "GPT-2 vocabulary (default: DIR of the model if it holds\n"
+               "one, else the tokenizer's default folder)"),
+        WT_INT("threads", 0, &o.threads, "N", NULL, 0, 1024, "BLAS threads (default all cores)"),
+        WT_FLAG("quiet", 'q', &o.quiet, "no timing summary on stderr"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "model generate", "--model DIR (--prompt TEXT | --prompt-ids \"ID ...\") [options]",
         "Samples up to N tokens with the paper's top-k sampling through the KV cache.\n"
         "With --prompt, prints the prompt and the continuation as text (stopping at\n"
-        "<|endoftext|>); with --prompt-ids, prints the sampled ids.\n"
-        "  -n N              tokens to sample (default 50)\n"
-        "  --top-k K         keep the K most likely tokens (default 40, the paper's)\n"
-        "  --temperature T   default 1\n"
-        "  --seed S          random seed (default 1): same seed, same sample\n"
-        "  --vocab DIR       GPT-2 vocabulary (default: DIR of the model if it holds\n"
-        "                    one, else the tokenizer's default folder)\n"
-        "  --threads N       BLAS threads (default all cores)\n"
-        "  --quiet           no timing summary on stderr\n");
-}
-
-int model_cmd_generate(int argc, char **argv) {
-    static const struct option opts[] = {{"model", 1, 0, 'm'},
-                                         {"prompt", 1, 0, 'P'},
-                                         {"prompt-ids", 1, 0, 'p'},
-                                         {"top-k", 1, 0, 'k'},
-                                         {"temperature", 1, 0, 'T'},
-                                         {"seed", 1, 0, 's'},
-                                         {"threads", 1, 0, 't'},
-                                         {"vocab", 1, 0, 'v'},
-                                         {"quiet", 0, 0, 'q'},
-                                         {"help", 0, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    gen_opts o = {.n = 50, .top_k = 40, .seed = 1, .temperature = 1.0};
-    int c;
-    while ((c = getopt_long(argc, argv, "m:n:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            o.dir = optarg;
-            break;
-        case 'P':
-            o.prompt = optarg;
-            break;
-        case 'p':
-            o.prompt_ids = optarg;
-            break;
-        case 'v':
-            o.vocab = optarg;
-            break;
-        case 'q':
-            o.quiet = true;
-            break;
-        case 'n':
-            if (wt_parse_i64("model generate", "-n", optarg, 0, 1 << 20, &o.n)) return 2;
-            break;
-        case 'k':
-            if (wt_parse_i64("model generate", "--top-k", optarg, 0, 1024, &o.top_k)) return 2;
-            break;
-        case 's':
-            if (wt_parse_i64("model generate", "--seed", optarg, 0, INT64_MAX, &o.seed)) return 2;
-            break;
-        case 't':
-            if (wt_parse_i64("model generate", "--threads", optarg, 0, 1024, &o.threads)) return 2;
-            break;
-        case 'T':
-            if (wt_parse_double("model generate", "--temperature", optarg, 1e-3, 100,
-                                &o.temperature))
-                return 2;
-            break;
-        case 'h':
-            usage();
-            return WT_EXIT_OK;
-        default:
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (!o.dir || !o.prompt == !o.prompt_ids || optind < argc) {
-        fprintf(stderr,
-                "model generate: --model and one of --prompt / --prompt-ids are required\n");
-        return WT_EXIT_USAGE;
-    }
+        "<|endoftext|>); with --prompt-ids, prints the sampled ids.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (!o.dir || !o.prompt == !o.prompt_ids || first < argc)
+        return wt_opts_usage_error(&spec,
+                                   "--model and one of --prompt / --prompt-ids are required");
     gpt2_blas_threads((int)o.threads);
     if (!o.quiet && gpt2_blas_advice())
         fprintf(stderr, "model generate: note: %s\n", gpt2_blas_advice());

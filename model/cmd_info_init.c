@@ -1,32 +1,27 @@
 /* bin/model `info` (a checkpoint's config, parameter count, dtype, kernel)
  * and `init` (a random Hugging Face checkpoint, see gpt2_init_write). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "gpt2.h"
 #include "model_cmds.h"
 
 int model_cmd_info(int argc, char **argv) {
-    static const struct option opts[] = {{"model", 1, 0, 'm'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     const char *dir = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
-        if (c == 'm')
-            dir = optarg;
-        else if (c == 'h') {
-            printf("usage: model info --model DIR\n\nPrints the config, parameter count, storage "
-                   "dtype and the OpenBLAS kernel in use.\n");
-            return WT_EXIT_OK;
-        } else
-            return WT_EXIT_USAGE;
-    }
-    if (!dir) {
-        fprintf(stderr, "model info: --model DIR is required\n");
-        return WT_EXIT_USAGE;
-    }
+    const wt_opt table[] = {
+        WT_STR("model", 'm', &dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "model info", "--model DIR",
+        "Prints the config, parameter count, storage dtype and the OpenBLAS kernel "
+        "in use.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (!dir || first < argc) return wt_opts_usage_error(&spec, "--model DIR is required");
     wt_error err;
     gpt2_model *m = gpt2_load(dir, &err);
     if (!m) {
@@ -53,99 +48,53 @@ int model_cmd_info(int argc, char **argv) {
     return WT_EXIT_OK;
 }
 
-static void init_usage(void) {
-    printf("usage: model init --out DIR --n-layer L --n-head H --n-embd C [options]\n\n"
-           "Writes DIR/config.json and DIR/model.safetensors (Hugging Face layout).\n"
-           "  --n-ctx T        positions (default 1024)\n"
-           "  --vocab V        vocabulary size (default 50257)\n"
-           "  --dtype D        f32 (default), f16 or bf16\n"
-           "  --seed S         random seed (default 1)\n"
-           "  --std X          weight standard deviation (default 0.02)\n"
-           "  --bias-std X     biases ~ N(0, X), LN gains 1 + N(0, X) (default 0, as HF)\n"
-           "  --zero           all weights zero (every token gets -ln V)\n"
-           "  --no-prefix      keys without 'transformer.' (GPT2Model's state_dict)\n"
-           "  --untied         write a separate lm_head.weight\n");
+/* --dtype: f32, f16 or bf16, stored as the safetensors name. */
+static int parse_dtype(void *dest, const char *arg) {
+    static const char *const names[][2] = {{"f32", "F32"}, {"f16", "F16"}, {"bf16", "BF16"}};
+    for (size_t i = 0; i < 3; i++)
+        if (!strcasecmp(arg, names[i][0])) {
+            *(const char **)dest = names[i][1];
+            return 0;
+        }
+    fprintf(stderr, "model init: --dtype: '%s' is not f32, f16 or bf16\n", arg);
+    return -1;
 }
 
 int model_cmd_init(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"out", 1, 0, 'o'},      {"n-layer", 1, 0, 'L'}, {"n-head", 1, 0, 'H'},
-        {"n-embd", 1, 0, 'C'},   {"n-ctx", 1, 0, 'T'},   {"vocab", 1, 0, 'V'},
-        {"dtype", 1, 0, 'd'},    {"seed", 1, 0, 's'},    {"std", 1, 0, 'x'},
-        {"bias-std", 1, 0, 'b'}, {"zero", 0, 0, 'z'},    {"no-prefix", 0, 0, 'p'},
-        {"untied", 0, 0, 'u'},   {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
-    gpt2_init_opts o = {.cfg = {.n_ctx = 1024, .vocab_size = 50257, .ln_eps = 1e-5f},
-                        .dtype = "F32",
-                        .seed = 1,
-                        .std = 0.02f};
+    gpt2_init_opts o = {.cfg = {.ln_eps = 1e-5f}};
     const char *out = NULL;
-    int64_t v;
-    double d;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-#define INT(ch, opt, lo, hi, field)                                                                \
-    case ch:                                                                                       \
-        if (wt_parse_i64("model init", opt, optarg, lo, hi, &v)) return WT_EXIT_USAGE;             \
-        field = (int)v;                                                                            \
-        break;
-            INT('L', "--n-layer", 1, 256, o.cfg.n_layer)
-            INT('H', "--n-head", 1, 256, o.cfg.n_head)
-            INT('C', "--n-embd", 1, 16384, o.cfg.n_embd)
-            INT('T', "--n-ctx", 1, 65536, o.cfg.n_ctx)
-            INT('V', "--vocab", 1, 1 << 20, o.cfg.vocab_size)
-#undef INT
-        case 's':
-            if (wt_parse_i64("model init", "--seed", optarg, 0, INT64_MAX, &v))
-                return WT_EXIT_USAGE;
-            o.seed = (uint64_t)v;
-            break;
-        case 'x':
-        case 'b':
-            if (wt_parse_double("model init", c == 'x' ? "--std" : "--bias-std", optarg, 0, 100,
-                                &d))
-                return WT_EXIT_USAGE;
-            *(c == 'x' ? &o.std : &o.bias_std) = (float)d;
-            break;
-        case 'd':
-            if (!strcasecmp(optarg, "f32"))
-                o.dtype = "F32";
-            else if (!strcasecmp(optarg, "f16"))
-                o.dtype = "F16";
-            else if (!strcasecmp(optarg, "bf16"))
-                o.dtype = "BF16";
-            else {
-                fprintf(stderr, "model init: --dtype: '%s' is not f32, f16 or bf16\n", optarg);
-                return WT_EXIT_USAGE;
-            }
-            break;
-        case 'z':
-            o.zero = 1;
-            break;
-        case 'p':
-            o.no_prefix = 1;
-            break;
-        case 'u':
-            o.untied = 1;
-            break;
-        case 'h':
-            init_usage();
-            return WT_EXIT_OK;
-        default:
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (!out || !o.cfg.n_layer || !o.cfg.n_head || !o.cfg.n_embd) {
-        fprintf(stderr, "model init: --out, --n-layer, --n-head and --n-embd are required\n");
-        return WT_EXIT_USAGE;
-    }
-    if (o.cfg.n_embd % o.cfg.n_head) {
-        fprintf(stderr, "model init: --n-embd must be a multiple of --n-head\n");
-        return WT_EXIT_USAGE;
-    }
+    int64_t seed = 0;
+    double std = 0, bias_std = 0;
+    bool zero = false, no_prefix = false, untied = false;
+    const wt_opt table[] = {
+        WT_STR("out", 'o', &out, "DIR", NULL, "output folder (required)"),
+        WT_INT32("n-layer", 0, &o.cfg.n_layer, "L", NULL, 1, 256, "layers (required)"),
+        WT_INT32("n-head", 0, &o.cfg.n_head, "H", NULL, 1, 256, "attention heads (required)"),
+        WT_INT32("n-embd", 0, &o.cfg.n_embd, "C", NULL, 1, 16384,
+                 "width, a multiple of H (required)"),
+        WT_INT32("n-ctx", 0, &o.cfg.n_ctx, "T", "1024", 1, 65536, "positions"),
+        WT_INT32("vocab", 0, &o.cfg.vocab_size, "V", "50257", 1, 1 << 20, "vocabulary size"),
+        WT_CALL("dtype", 0, &o.dtype, parse_dtype, "D", "f32 (default), f16 or bf16"),
+        WT_INT("seed", 0, &seed, "S", "1", 0, 9.2e18, "random seed"),
+        WT_NUM("std", 0, &std, "X", "0.02", 0, 100, "weight standard deviation"),
+        WT_NUM("bias-std", 0, &bias_std, "X", "0", 0, 100,
+               "biases ~ N(0, X), LN gains 1 + N(0, X) (0 as HF)"),
+        WT_FLAG("zero", 0, &zero, "all weights zero (every token gets -ln V)"),
+        WT_FLAG("no-prefix", 0, &no_prefix, "keys without 'transformer.' (GPT2Model's state_dict)"),
+        WT_FLAG("untied", 0, &untied, "write a separate lm_head.weight"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "model init", "--out DIR --n-layer L --n-head H --n-embd C [options]",
+        "Writes DIR/config.json and DIR/model.safetensors (Hugging Face layout).\n", table, NULL};
+    o.dtype = "F32";
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    o.seed = (uint64_t)seed, o.std = (float)std, o.bias_std = (float)bias_std;
+    o.zero = zero, o.no_prefix = no_prefix, o.untied = untied;
+    if (!out || !o.cfg.n_layer || !o.cfg.n_head || !o.cfg.n_embd || first < argc)
+        return wt_opts_usage_error(&spec, "--out, --n-layer, --n-head and --n-embd are required");
+    if (o.cfg.n_embd % o.cfg.n_head)
+        return wt_opts_usage_error(&spec, "--n-embd must be a multiple of --n-head");
     wt_error err;
     if (gpt2_init_write(out, &o, &err) != 0) {
         wt_report("model", &err);

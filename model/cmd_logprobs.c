@@ -2,13 +2,13 @@
  * log-probabilities out (tokens 1..n-1), long lines scored with sliding
  * windows; --batch lines share the forward passes. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "progress.h"
 #include "gpt2.h"
 #include "jsonl.h"
@@ -20,22 +20,6 @@ typedef struct seq {
     size_t n, cap;
     float *lp; /* n - 1 log-probs */
 } seq;
-
-static void logprobs_usage(void) {
-    printf("usage: model logprobs --model DIR [options] [INPUT] [-o OUTPUT]\n\n"
-           "Reads token ids, one sequence per line (ids separated by spaces), from INPUT\n"
-           "(default stdin) and writes per line the natural-log probability of tokens\n"
-           "1..n-1 given the tokens before them, space separated.\n"
-           "  --ctx C       window (default n_ctx)\n"
-           "  --stride S    window stride for long lines (default C/2): windows start at\n"
-           "                0, S, 2S, ...; each token is scored once, in the first window\n"
-           "                that reaches it, with the window's earlier tokens as context\n"
-           "  --batch B     lines scored together (default 8)\n"
-           "  --threads N   BLAS threads (default all cores)\n"
-           "  -o OUTPUT     output file (default stdout)\n"
-           "  --quiet       no timing summary on stderr\n"
-           "  --stats FILE  write counts and timings as JSON\n");
-}
 
 /* Parses one line of ids into s; returns -1 with err naming the line. */
 static int parse_line(const char *line, size_t len, int vocab, uint64_t lineno, const char *path,
@@ -193,50 +177,31 @@ static int run(const lp_opts *o, wt_error *err) {
 }
 
 int model_cmd_logprobs(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"model", 1, 0, 'm'},   {"ctx", 1, 0, 'c'},    {"stride", 1, 0, 's'}, {"batch", 1, 0, 'b'},
-        {"threads", 1, 0, 't'}, {"output", 1, 0, 'o'}, {"quiet", 0, 0, 'q'},  {"help", 0, 0, 'h'},
-        {"stats", 1, 0, 'S'},   {0, 0, 0, 0}};
-    lp_opts o = {.in = "-", .out = "-", .batch = 8};
-    int c;
-    while ((c = getopt_long(argc, argv, "m:o:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            o.dir = optarg;
-            break;
-        case 'o':
-            o.out = optarg;
-            break;
-        case 'q':
-            o.quiet = true;
-            break;
-        case 'S':
-            o.stats = optarg;
-            break;
-        case 'c':
-            if (wt_parse_i64("model logprobs", "--ctx", optarg, 2, 1 << 20, &o.ctx)) return 2;
-            break;
-        case 's':
-            if (wt_parse_i64("model logprobs", "--stride", optarg, 1, 1 << 20, &o.stride)) return 2;
-            break;
-        case 'b':
-            if (wt_parse_i64("model logprobs", "--batch", optarg, 1, 4096, &o.batch)) return 2;
-            break;
-        case 't':
-            if (wt_parse_i64("model logprobs", "--threads", optarg, 0, 1024, &o.threads)) return 2;
-            break;
-        case 'h':
-            logprobs_usage();
-            return WT_EXIT_OK;
-        default:
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (optind < argc) o.in = argv[optind++];
-    if (!o.dir || optind < argc) {
-        fprintf(stderr, "model logprobs: --model DIR is required (and at most one INPUT)\n");
-        return WT_EXIT_USAGE;
-    }
+    lp_opts o = {0};
+    const wt_opt table[] = {
+        WT_STR("model", 'm', &o.dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
+        WT_INT("ctx", 0, &o.ctx, "C", NULL, 2, 1 << 20, "window (default n_ctx)"),
+        WT_INT("stride", 0, &o.stride, "S", NULL, 1, 1 << 20,
+               "window stride for long lines (default C/2): windows start at\n"
+               "0, S, 2S, ...; each token is scored once, in the first window\n"
+               "that reaches it, with the window's earlier tokens as context"),
+        WT_INT("batch", 0, &o.batch, "B", "8", 1, 4096, "lines scored together"),
+        WT_INT("threads", 0, &o.threads, "N", NULL, 0, 1024, "BLAS threads (default all cores)"),
+        WT_STR("output", 'o', &o.out, "OUTPUT", "-", "output file (- is stdout)"),
+        WT_FLAG("quiet", 'q', &o.quiet, "no timing summary on stderr"),
+        WT_STR("stats", 0, &o.stats, "FILE", NULL, "write counts and timings as JSON"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "model logprobs", "--model DIR [options] [INPUT] [-o OUTPUT]",
+        "Reads token ids, one sequence per line (ids separated by spaces), from INPUT\n"
+        "(default stdin) and writes per line the natural-log probability of tokens\n"
+        "1..n-1 given the tokens before them, space separated.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    o.in = first < argc ? argv[first++] : "-";
+    if (!o.dir || first < argc)
+        return wt_opts_usage_error(&spec, "--model DIR is required (and at most one INPUT)");
     gpt2_blas_threads((int)o.threads);
     if (!o.quiet && gpt2_blas_advice())
         fprintf(stderr, "model logprobs: note: %s\n", gpt2_blas_advice());
