@@ -1,7 +1,6 @@
 /* `crawl urls DUMP... -o DIR`: Pushshift submission dumps -> the deduplicated
  * list of outbound links with enough karma, as DIR/urls-NNNNN.jsonl.zst plus
  * DIR/stats.json. Map (per-post rules, partition by URL hash) then reduce. */
-#include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -22,6 +21,7 @@
 #include "crawl/urls_scan.h"
 #include "crawl/urls_stats.h"
 #include "jsonl.h"
+#include "opts.h"
 #include "pool.h"
 #include "progress.h"
 #include "stream.h"
@@ -29,31 +29,6 @@
 #define PROG "crawl urls"
 #define PART_INPUT_BYTES (256ull << 20) /* one partition per 256 MiB of input files */
 #define MAX_AUTO_PARTS 1024
-
-static const char usage_text[] =
-    "usage: crawl urls [options] DUMP... -o DIR\n"
-    "Reads Pushshift submission dumps (RS_*.zst with a 2 GiB window, .xz, .bz2, .gz or plain\n"
-    "NDJSON; '-' is stdin) and writes the unique outbound links whose score reaches the\n"
-    "threshold to DIR/urls-NNNNN.jsonl.zst, with counts per drop reason in DIR/stats.json.\n"
-    "\n"
-    "  -o, --output DIR            output folder (created)\n"
-    "      --min-score N           keep URLs whose aggregated score is >= N (default 3)\n"
-    "      --score-agg max|sum     aggregate the scores of all posts of a URL (default max)\n"
-    "      --after DATE            keep posts created at or after DATE (YYYY-MM-DD UTC or unix\n"
-    "                              seconds; default: no lower bound)\n"
-    "      --before DATE           keep posts created before DATE (default 2018-01-01)\n"
-    "      --keep-nsfw             keep over_18 posts (dropped by default)\n"
-    "      --exclude-domains FILE  domain list replacing the built-in one (/dev/null: none)\n"
-    "      --exclude-extensions FILE  extension list replacing the built-in one\n"
-    "      --print-default-lists   print the built-in lists and exit\n"
-    "      --shards N              output shards, by registered domain (default 1)\n"
-    "      --partitions N          dedup partitions (default: one per 256 MiB of input)\n"
-    "      --threads N             threads reading inputs (default: all cores)\n"
-    "      --strict                a malformed line is fatal\n"
-    "      --force                 redo even if all outputs exist\n"
-    "      --stats FILE            also write the statistics to FILE\n"
-    "  -q, --quiet                 no progress line\n"
-    "  -h, --help                  this help\n";
 
 typedef struct {
     char **inputs;
@@ -81,130 +56,81 @@ static int parse_date(const char *opt, const char *s, int64_t *out) {
     return wt_parse_i64(PROG, opt, s, INT64_MIN / 2, INT64_MAX / 2, out);
 }
 
+static int parse_after(void *dest, const char *arg) {
+    return parse_date("--after", arg, dest);
+}
+
+static int parse_before(void *dest, const char *arg) {
+    return parse_date("--before", arg, dest);
+}
+
+static int parse_agg(void *dest, const char *arg) {
+    if (strcmp(arg, "max") && strcmp(arg, "sum")) {
+        fprintf(stderr, "%s: --score-agg: '%s' is not max or sum\n", PROG, arg);
+        return -1;
+    }
+    *(bool *)dest = !strcmp(arg, "sum");
+    return 0;
+}
+
 /* Returns 0 to run, 1 when done (--help, --print-default-lists), -1 on a usage error. */
 static int parse_options(int argc, char **argv, options *o) {
-    enum {
-        O_MIN = 256,
-        O_AGG,
-        O_AFTER,
-        O_BEFORE,
-        O_NSFW,
-        O_DOM,
-        O_EXT,
-        O_SHARDS,
-        O_PARTS,
-        O_THREADS,
-        O_STRICT,
-        O_FORCE,
-        O_STATS,
-        O_PRINT
-    };
-    static const struct option longs[] = {
-        {"output", required_argument, 0, 'o'},
-        {"min-score", required_argument, 0, O_MIN},
-        {"score-agg", required_argument, 0, O_AGG},
-        {"after", required_argument, 0, O_AFTER},
-        {"before", required_argument, 0, O_BEFORE},
-        {"keep-nsfw", no_argument, 0, O_NSFW},
-        {"exclude-domains", required_argument, 0, O_DOM},
-        {"exclude-extensions", required_argument, 0, O_EXT},
-        {"print-default-lists", no_argument, 0, O_PRINT},
-        {"shards", required_argument, 0, O_SHARDS},
-        {"partitions", required_argument, 0, O_PARTS},
-        {"threads", required_argument, 0, O_THREADS},
-        {"strict", no_argument, 0, O_STRICT},
-        {"force", no_argument, 0, O_FORCE},
-        {"stats", required_argument, 0, O_STATS},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     memset(o, 0, sizeof *o);
     o->sel.after = INT64_MIN;
-    o->sel.before = 1514764800; /* 2018-01-01T00:00:00Z: WebText has no links after 2017 */
-    o->red.min_score = 3;
-    o->shards = 1;
-    optind = 0; /* GNU: reinitialise (the dispatcher may call us more than once in tests) */
-    int c;
-    while ((c = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            o->outdir = optarg;
-            break;
-        case O_MIN:
-            if (wt_parse_i64(PROG, "--min-score", optarg, INT64_MIN / 2, INT64_MAX / 2,
-                             &o->red.min_score) < 0)
-                return -1;
-            break;
-        case O_AGG:
-            if (!strcmp(optarg, "max"))
-                o->red.score_sum = false;
-            else if (!strcmp(optarg, "sum"))
-                o->red.score_sum = true;
-            else {
-                fprintf(stderr, "%s: --score-agg: '%s' is not max or sum\n", PROG, optarg);
-                return -1;
-            }
-            break;
-        case O_AFTER:
-            if (parse_date("--after", optarg, &o->sel.after) < 0) return -1;
-            break;
-        case O_BEFORE:
-            if (parse_date("--before", optarg, &o->sel.before) < 0) return -1;
-            break;
-        case O_NSFW:
-            o->sel.keep_nsfw = true;
-            break;
-        case O_DOM:
-            o->domains_file = optarg;
-            break;
-        case O_EXT:
-            o->ext_file = optarg;
-            break;
-        case O_PRINT:
-            printf("# --exclude-domains (built in)\n%s\n# --exclude-extensions (built in)\n%s",
-                   crawl_default_domains, crawl_default_extensions);
-            return 1;
-        case O_SHARDS:
-            if (wt_parse_i64(PROG, "--shards", optarg, 1, 100000, &o->shards) < 0) return -1;
-            break;
-        case O_PARTS:
-            if (wt_parse_i64(PROG, "--partitions", optarg, 1, 65536, &o->partitions) < 0) return -1;
-            break;
-        case O_THREADS:
-            if (wt_parse_i64(PROG, "--threads", optarg, 0, 4096, &o->threads) < 0) return -1;
-            break;
-        case O_STRICT:
-            o->strict = true;
-            break;
-        case O_FORCE:
-            o->force = true;
-            break;
-        case O_STATS:
-            o->stats_file = optarg;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 1;
-        default:
-            fputs(usage_text, stderr);
-            return -1;
-        }
+    bool print_lists = false;
+    const wt_opt table[] = {
+        WT_STR("output", 'o', &o->outdir, "DIR", NULL, "output folder (created)"),
+        WT_INT("min-score", 0, &o->red.min_score, "N", "3", -4.6e18, 4.6e18,
+               "keep URLs whose aggregated score is >= N"),
+        WT_CALL("score-agg", 0, &o->red.score_sum, parse_agg, "max|sum",
+                "aggregate the scores of all posts of a URL (default max)"),
+        WT_CALL("after", 0, &o->sel.after, parse_after, "DATE",
+                "keep posts created at or after DATE (YYYY-MM-DD UTC or unix\n"
+                "seconds; default: no lower bound)"),
+        {.kind = WT_OPT_CALL,
+         .name = "before",
+         .dest = &o->sel.before,
+         .call = parse_before,
+         .arg = "DATE",
+         .def = "2018-01-01", /* WebText has no links after 2017 */
+         .help = "keep posts created before DATE"},
+        WT_FLAG("keep-nsfw", 0, &o->sel.keep_nsfw, "keep over_18 posts (dropped by default)"),
+        WT_STR("exclude-domains", 0, &o->domains_file, "FILE", NULL,
+               "domain list replacing the built-in one (/dev/null: none)"),
+        WT_STR("exclude-extensions", 0, &o->ext_file, "FILE", NULL,
+               "extension list replacing the built-in one"),
+        WT_FLAG("print-default-lists", 0, &print_lists, "print the built-in lists and exit"),
+        WT_INT("shards", 0, &o->shards, "N", "1", 1, 100000, "output shards, by registered domain"),
+        WT_INT("partitions", 0, &o->partitions, "N", NULL, 1, 65536,
+               "dedup partitions (default: one per 256 MiB of input)"),
+        WT_INT("threads", 0, &o->threads, "N", NULL, 0, 4096,
+               "threads reading inputs (default: all cores)"),
+        WT_FLAG("strict", 0, &o->strict, "a malformed line is fatal"),
+        WT_FLAG("force", 0, &o->force, "redo even if all outputs exist"),
+        WT_STR("stats", 0, &o->stats_file, "FILE", NULL, "also write the statistics to FILE"),
+        WT_FLAG("quiet", 'q', &o->quiet, "no progress line"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        PROG, "[options] DUMP... -o DIR",
+        "Reads Pushshift submission dumps (RS_*.zst with a 2 GiB window, .xz, .bz2, .gz or plain\n"
+        "NDJSON; '-' is stdin) and writes the unique outbound links whose score reaches the\n"
+        "threshold to DIR/urls-NNNNN.jsonl.zst, with counts per drop reason in DIR/stats.json.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code == WT_EXIT_OK ? 1 : -1;
+    if (print_lists) {
+        printf("# --exclude-domains (built in)\n%s\n# --exclude-extensions (built in)\n%s",
+               crawl_default_domains, crawl_default_extensions);
+        return 1;
     }
-    o->inputs = argv + optind;
-    o->ninputs = argc - optind;
-    if (!o->outdir || o->ninputs == 0) {
-        fprintf(stderr, "%s: %s\n%s", PROG, !o->outdir ? "-o DIR is required" : "no input dump",
-                usage_text);
-        return -1;
-    }
-    if (o->sel.after >= o->sel.before) {
-        fprintf(stderr, "%s: --after must be earlier than --before\n", PROG);
-        return -1;
-    }
+    o->inputs = argv + first;
+    o->ninputs = argc - first;
+    if (!o->outdir || o->ninputs == 0)
+        return wt_opts_usage_error(&spec, "%s",
+                                   !o->outdir ? "-o DIR is required" : "no input dump"),
+               -1;
+    if (o->sel.after >= o->sel.before)
+        return wt_opts_usage_error(&spec, "--after must be earlier than --before"), -1;
     return 0;
 }
 

@@ -131,7 +131,7 @@ int wt_opts_parse(const wt_cmd_spec *spec, int argc, char **argv, int *exit_code
     lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
     lo[n] = (struct option){0};
     shorts[ns] = 0;
-    optind = 1;
+    optind = 0; /* GNU: a full reinitialisation (a test may parse more than once) */
     opterr = 1;
     int c;
     while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
