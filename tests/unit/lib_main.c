@@ -12,5 +12,6 @@ int main(void) {
     failed += lib_misc_tests();
     failed += lib_jscan_tests();
     failed += lib_utf8_tests();
+    failed += lib_opts_tests();
     return failed ? 1 : 0;
 }

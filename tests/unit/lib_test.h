@@ -16,5 +16,6 @@ int lib_jsonl_tests(void);
 int lib_misc_tests(void);
 int lib_jscan_tests(void);
 int lib_utf8_tests(void);
+int lib_opts_tests(void);
 
 #endif
