@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,8 +216,7 @@ static void test_doc_parse(void **state) {
 
 static void test_format(void **state) {
     (void)state;
-    char dir[] = "/tmp/dedup-fmtXXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char *dir = tu_tmpdir();
     char path[256];
     snprintf(path, sizeof path, "%s/t.bin", dir);
     wt_error err;
@@ -239,8 +240,7 @@ static void test_format(void **state) {
     assert_int_equal(dedup_table_open(&t, path, DEDUP_FILE_REMOVE, sizeof(dedup_removal), 42, &err),
                      -1);
     assert_non_null(strstr(err.msg, "HINT"));
-    unlink(path);
-    rmdir(dir);
+    tu_rmdir(dir);
 }
 
 static void test_bloom(void **state) {

@@ -44,7 +44,8 @@ static void test_defaults_and_values(void **s) {
     (void)s;
     parsed p;
     int code = -1;
-    char *a1[] = {"cmd", "in1", "-o", "dir", "-n", "7", "--mode", "x", "--mode=y", "-q", "in2", NULL};
+    char *a1[] = {"cmd",    "in1", "-o",       "dir", "-n",  "7",
+                  "--mode", "x",   "--mode=y", "-q",  "in2", NULL};
     int first = parse(&p, 11, a1, &code);
     assert_true(first >= 0);
     assert_int_equal(11 - first, 2); /* operands were permuted to the end */
@@ -83,7 +84,8 @@ static void test_help_from_table(void **s) {
     const char *out = NULL;
     bool q = false;
     const wt_opt table[] = {WT_STR("output", 'o', &out, "DIR", "x", "where it goes\nsecond line"),
-                            WT_SECTION("a heading"), WT_FLAG("quiet", 0, &q, "no noise"), WT_OPTS_END};
+                            WT_SECTION("a heading"), WT_FLAG("quiet", 0, &q, "no noise"),
+                            WT_OPTS_END};
     const wt_cmd_spec spec = {"prog sub", "[options]", NULL, table, NULL};
     char *buf = NULL;
     size_t n = 0;
