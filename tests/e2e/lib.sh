@@ -26,3 +26,14 @@ wt_tmpdir() {
   T=$(mktemp -d)
   trap 'rm -rf "$T"' EXIT
 }
+
+# with_slurm: a running one-node Slurm (pipelines/slurm-local.sh) for this test; one this
+# test started is stopped when it exits. Uses $T (wt_tmpdir first).
+with_slurm() {
+  WT_SLURM_STARTED=0
+  trap '[ "$WT_SLURM_STARTED" = 1 ] && "$WEBTEXT_ROOT/pipelines/slurm-local.sh" stop || true; rm -rf "$T"' EXIT
+  if ! "$WEBTEXT_ROOT/pipelines/slurm-local.sh" status >/dev/null 2>&1; then
+    "$WEBTEXT_ROOT/pipelines/slurm-local.sh" start || { echo "FAIL: slurm-local.sh start" >&2; exit 1; }
+    WT_SLURM_STARTED=1
+  fi
+}

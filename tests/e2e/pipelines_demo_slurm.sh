@@ -3,20 +3,11 @@
 # (pipelines/slurm-local.sh), every stage a job array; its token shards must be byte-identical
 # to the local executor's. Starts Slurm if it is not running and stops it again afterwards.
 set -euo pipefail
-ROOT=${WEBTEXT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-T=$(mktemp -d)
-started=0
-cleanup() {
-  [ $started = 1 ] && "$ROOT/pipelines/slurm-local.sh" stop || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+ROOT=$WEBTEXT_ROOT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-
-if ! "$ROOT/pipelines/slurm-local.sh" status >/dev/null 2>&1; then
-  "$ROOT/pipelines/slurm-local.sh" start || fail "slurm-local.sh start"
-  started=1
-fi
+wt_tmpdir
+with_slurm
 demo() { # demo EXECUTOR DIR
   EXECUTOR=$1 DEMO_OUT=$2 DEMO_SKIP_BUILD=1 DEMO_ARTICLES=60 DEMO_PORT=18492 \
     "$ROOT/pipelines/demo.sh" >"$2.stdout" 2>"$2.stderr" || { tail -n 40 "$2.stderr"; fail "demo with $1"; }

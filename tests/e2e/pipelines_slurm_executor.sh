@@ -3,20 +3,11 @@
 # (pipelines/slurm-local.sh): job arrays chained with afterok give the local executor's output,
 # a failed shard cancels the dependent stage and is reported, and a rerun resubmits only it.
 set -euo pipefail
-ROOT=${WEBTEXT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-T=$(mktemp -d)
-started=0
-cleanup() {
-  [ $started = 1 ] && "$ROOT/pipelines/slurm-local.sh" stop || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+ROOT=$WEBTEXT_ROOT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-
-if ! "$ROOT/pipelines/slurm-local.sh" status >/dev/null 2>&1; then
-  "$ROOT/pipelines/slurm-local.sh" start || fail "slurm-local.sh start"
-  started=1
-fi
+wt_tmpdir
+with_slurm
 
 cat >"$T/stages.sh" <<'EOF'
 stage_square_tasks() { echo "$SHARDS"; }
