@@ -149,22 +149,25 @@ typedef struct {
 
 static int map_line(map_ctx *m, int worker, const char *path, uint64_t lineno, const char *line,
                     size_t len, bool truncated, wt_badrec *bad, crawl_urls_counts *c,
-                    crawl_post *post, wt_error *err) {
+                    crawl_post *post, wt_jscan_buf *sbuf, wt_error *err) {
     c->records_read++;
     if (truncated) {
         c->malformed++;
         return wt_bad_record(bad, err, path, lineno, "line longer than the limit");
     }
-    /* the fast scanner; on a line it rejects, jansson gives the verdict and message */
-    json_t *obj = crawl_scan_fields(line, len, crawl_scan_keys);
+    /* the fast scanner; on a line it rejects, jansson gives the message */
+    wt_jscan_field f[CRAWL_NFIELDS];
     wt_error perr;
-    if (!obj) obj = wt_json_parse(line, len, &perr);
-    if (!obj) {
+    if (crawl_scan_fields(line, len, f, sbuf, &perr) < 0) {
+        json_t *obj = wt_json_parse(line, len, &perr);
+        if (obj) { /* jansson accepts what the scanner refused: only out of memory */
+            json_decref(obj);
+            return wt_fail(err, "out of memory");
+        }
         c->malformed++;
         return wt_bad_record(bad, err, path, lineno, "%s", perr.msg);
     }
-    crawl_post_verdict v = crawl_post_classify(obj, &m->o->sel, post);
-    json_decref(obj);
+    crawl_post_verdict v = crawl_post_classify(f, &m->o->sel, post);
     switch (v) {
     case CRAWL_POST_MALFORMED:
         c->malformed++;
@@ -205,6 +208,7 @@ static int map_file(map_ctx *m, int worker, const char *path, crawl_urls_counts 
         wt_reader_close(r);
         return wt_fail(err, "out of memory");
     }
+    wt_jscan_buf sbuf = {0};
     int rc;
     uint64_t last_raw = 0;
     char *line;
@@ -215,7 +219,7 @@ static int map_file(map_ctx *m, int worker, const char *path, crawl_urls_counts 
             blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\r';
         if (blank) continue;
         rc = map_line(m, worker, path, wt_reader_line_no(r), line, len, wt_reader_line_truncated(r),
-                      &bad, c, post, err);
+                      &bad, c, post, &sbuf, err);
         if (rc < 0) break;
         if ((c->records_read & 4095) == 0) {
             uint64_t raw = wt_reader_raw_offset(r);
@@ -226,6 +230,7 @@ static int map_file(map_ctx *m, int worker, const char *path, crawl_urls_counts 
         }
     }
     atomic_fetch_add(&m->bytes_done, wt_reader_raw_offset(r) - last_raw);
+    wt_jscan_buf_free(&sbuf);
     free(post);
     wt_reader_close(r);
     if (rc < 0) return -1;

@@ -1,23 +1,37 @@
 /* Per-post rules of `crawl urls` (see urls_post.h). Field access goes through
- * lib's drift-tolerant accessors: numbers may be strings, nulls and missing
- * fields take the documented defaults. */
+ * lib's drift-tolerant accessors (jscan.h, the same answers as jsonl.h's):
+ * numbers may be strings, nulls and missing fields take the documented
+ * defaults. */
 #include "crawl/urls_post.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "jsonl.h"
-
-/* Copies at most CRAWL_FIELD_MAX bytes of s, cut at a UTF-8 character boundary. */
-static void copy_field(char *dst, const char *s) {
-    size_t n = strlen(s);
+/* Copies a string field (up to a NUL in it) into dst, at most CRAWL_FIELD_MAX
+ * bytes cut at a UTF-8 character boundary; false (dst = "") when f is not a
+ * string. */
+static bool copy_field(char *dst, const wt_jscan_field *f) {
+    ptrdiff_t len = wt_jscan_cstrlen(f);
+    const char *s = f->str;
+    size_t n = len < 0 ? 0 : (size_t)len;
     if (n > CRAWL_FIELD_MAX) {
         n = CRAWL_FIELD_MAX;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
     }
-    memcpy(dst, s, n);
+    if (n) memcpy(dst, s, n);
     dst[n] = '\0';
+    return len >= 0;
+}
+
+/* The permalink string (up to a NUL in it) as a C string; false when it is not
+ * a string or does not fit (no permalink that long is a reddit path). */
+static bool copy_permalink(char *dst, size_t n, const wt_jscan_field *f) {
+    ptrdiff_t len = wt_jscan_cstrlen(f);
+    if (len < 0 || (size_t)len >= n) return false;
+    memcpy(dst, f->str, (size_t)len);
+    dst[len] = '\0';
+    return true;
 }
 
 static bool host_is_reddit(const char *host) {
@@ -65,35 +79,37 @@ int crawl_post_id_cmp(const char *a, const char *b) {
     return strcmp(a, b);
 }
 
-crawl_post_verdict crawl_post_classify(const json_t *obj, const crawl_select *sel, crawl_post *p) {
+crawl_post_verdict crawl_post_classify(const wt_jscan_field *f, const crawl_select *sel,
+                                       crawl_post *p) {
     p->reason = NULL;
     p->url[0] = '\0';
-    copy_field(p->id, wt_json_str(obj, "id", ""));
-    const char *sub = wt_json_str(obj, "subreddit", NULL);
-    p->has_subreddit = sub != NULL;
-    copy_field(p->subreddit, sub ? sub : "");
-    p->score = wt_json_int(obj, "score", 0);
+    copy_field(p->id, &f[CRAWL_F_ID]);
+    p->has_subreddit = copy_field(p->subreddit, &f[CRAWL_F_SUBREDDIT]);
+    p->score = wt_jscan_int(&f[CRAWL_F_SCORE], 0);
 
-    json_t *created = json_object_get(obj, "created_utc");
-    if (!created || json_is_null(created)) {
+    const wt_jscan_field *created = &f[CRAWL_F_CREATED_UTC];
+    if (created->type == WT_JSCAN_NONE || created->type == WT_JSCAN_NULL) {
         p->reason = "created_utc missing";
         return CRAWL_POST_MALFORMED;
     }
-    p->created_utc = wt_json_int(obj, "created_utc", INT64_MIN);
+    p->created_utc = wt_jscan_int(created, INT64_MIN);
     if (p->created_utc == INT64_MIN) {
         p->reason = "created_utc is not a number";
         return CRAWL_POST_MALFORMED;
     }
 
-    size_t ulen = 0;
-    const char *url = wt_json_strn(obj, "url", &ulen);
-    p->url_status = url ? wt_url_normalize(url, ulen, p->url) : WT_URL_EMPTY;
-    if (wt_json_bool(obj, "is_self", false)) return CRAWL_POST_SELF;
-    if (p->url_status == WT_URL_OK &&
-        crawl_post_is_own_page(p->url, p->id, wt_json_str(obj, "permalink", NULL)))
-        return CRAWL_POST_SELF;
+    const wt_jscan_field *url = &f[CRAWL_F_URL];
+    p->url_status =
+        url->type == WT_JSCAN_STRING ? wt_url_normalize(url->str, url->len, p->url) : WT_URL_EMPTY;
+    if (wt_jscan_bool(&f[CRAWL_F_IS_SELF], false)) return CRAWL_POST_SELF;
+    if (p->url_status == WT_URL_OK) {
+        char permalink[4096];
+        bool has_permalink = copy_permalink(permalink, sizeof permalink, &f[CRAWL_F_PERMALINK]);
+        if (crawl_post_is_own_page(p->url, p->id, has_permalink ? permalink : NULL))
+            return CRAWL_POST_SELF;
+    }
     if (p->created_utc < sel->after || p->created_utc >= sel->before) return CRAWL_POST_DATE;
-    if (!sel->keep_nsfw && wt_json_bool(obj, "over_18", false)) return CRAWL_POST_NSFW;
+    if (!sel->keep_nsfw && wt_jscan_bool(&f[CRAWL_F_OVER_18], false)) return CRAWL_POST_NSFW;
     if (p->url_status != WT_URL_OK) return CRAWL_POST_BAD_URL;
 
     char host[256];

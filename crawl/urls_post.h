@@ -4,11 +4,11 @@
 #ifndef CRAWL_URLS_POST_H
 #define CRAWL_URLS_POST_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "crawl/urls_filters.h"
+#include "crawl/urls_scan.h"
 #include "url.h"
 
 /* The rules, applied in this order; a record is counted under the first that
@@ -43,7 +43,9 @@ typedef struct crawl_post {
     const char *reason; /* for CRAWL_POST_MALFORMED: what was wrong */
 } crawl_post;
 
-crawl_post_verdict crawl_post_classify(const json_t *obj, const crawl_select *sel, crawl_post *p);
+/* Classifies one record from its scanned fields (crawl_scan_fields). */
+crawl_post_verdict crawl_post_classify(const wt_jscan_field *f, const crawl_select *sel,
+                                       crawl_post *p);
 
 /* True if the normalised url is the reddit page of post `id` itself
  * (reddit.com/.../comments/ID[/...] or redd.it/ID), or equals its permalink. */

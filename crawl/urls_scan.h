@@ -1,20 +1,33 @@
 /* The fast path for Pushshift lines: lib's validating scanner (jscan.h)
- * extracts only the few top-level fields `crawl urls` reads (a submission
- * has ~60 keys; building them all was 80% of the run time) into an object. */
+ * locates only the few top-level fields `crawl urls` reads (a submission has
+ * ~60 keys; building them all was 80% of the run time), and
+ * crawl_post_classify reads them in place, with no JSON tree. */
 #ifndef CRAWL_URLS_SCAN_H
 #define CRAWL_URLS_SCAN_H
 
-#include <jansson.h>
 #include <stddef.h>
 
-/* The top-level keys crawl_post_classify reads. */
-extern const char *const crawl_scan_keys[];
+#include "error.h"
+#include "jscan.h"
 
-/* Returns a new object holding those of `keys` (NULL-terminated, at most 16)
- * that the line's top-level object has, with the values jansson would give;
- * or NULL when the line is not a valid JSON object (the caller then asks
- * wt_json_parse for the message) or memory ran out. Whitespace around the
- * object is allowed, as in wt_json_parse. */
-json_t *crawl_scan_fields(const char *line, size_t len, const char *const *keys);
+/* The top-level fields crawl_post_classify reads, by index. */
+enum {
+    CRAWL_F_CREATED_UTC,
+    CRAWL_F_ID,
+    CRAWL_F_IS_SELF,
+    CRAWL_F_OVER_18,
+    CRAWL_F_PERMALINK,
+    CRAWL_F_SCORE,
+    CRAWL_F_SUBREDDIT,
+    CRAWL_F_URL,
+    CRAWL_NFIELDS
+};
+
+/* Scans one line into f (CRAWL_NFIELDS entries; strings may point into buf,
+ * which must outlive them). Returns 0, or -1 with err set when the line is
+ * not a valid JSON object (wt_json_parse would reject it too) or memory ran
+ * out. Whitespace around the object is allowed, as in wt_json_parse. */
+int crawl_scan_fields(const char *line, size_t len, wt_jscan_field *f, wt_jscan_buf *buf,
+                      wt_error *err);
 
 #endif

@@ -9,13 +9,21 @@
 #include "crawl/urls_scan.h"
 #include "jsonl.h"
 
-/* The scanner must agree with jansson on every key it extracts. */
-static void scan_check(const json_t *fast, const json_t *full) {
+static const char *const keys[CRAWL_NFIELDS] = {"created_utc", "id",    "is_self",   "over_18",
+                                                "permalink",   "score", "subreddit", "url"};
+
+/* Every scanned field must read as jansson's tree reads through jsonl.h. */
+static void scan_check(const wt_jscan_field *f, const json_t *full) {
     if (!json_is_object(full)) abort();
-    for (size_t i = 0; crawl_scan_keys[i]; i++) {
-        json_t *a = json_object_get(fast, crawl_scan_keys[i]);
-        json_t *b = json_object_get(full, crawl_scan_keys[i]);
-        if ((a == NULL) != (b == NULL) || (a && !json_equal(a, b))) abort();
+    for (size_t i = 0; i < CRAWL_NFIELDS; i++) {
+        const char *k = keys[i];
+        if ((json_object_get(full, k) == NULL) != (f[i].type == WT_JSCAN_NONE)) abort();
+        if (wt_json_int(full, k, -7) != wt_jscan_int(&f[i], -7)) abort();
+        if (wt_json_bool(full, k, true) != wt_jscan_bool(&f[i], true)) abort();
+        const char *cs = wt_json_str(full, k, NULL);
+        ptrdiff_t cl = wt_jscan_cstrlen(&f[i]);
+        if (!cs != (cl < 0) || (cs && (size_t)cl != strlen(cs))) abort();
+        if (cs && memcmp(cs, f[i].str, (size_t)cl)) abort();
     }
 }
 
@@ -30,21 +38,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         lists_ready = 1;
     }
     const char *line = (const char *)data;
-    json_t *fast = crawl_scan_fields(line, size, crawl_scan_keys);
+    wt_jscan_field f[CRAWL_NFIELDS];
+    wt_jscan_buf buf = {0};
     wt_error err;
+    bool fast = crawl_scan_fields(line, size, f, &buf, &err) == 0;
     json_t *full = wt_json_parse(line, size, &err);
     if (fast) {
         if (!full) abort(); /* the scanner accepted what jansson rejects */
-        scan_check(fast, full);
+        scan_check(f, full);
     } else if (full && json_is_object(full)) {
         abort(); /* the scanner rejected a valid object */
     }
     crawl_select sel = {
         .after = 1136073600, .before = 1512086400, .domains = &domains, .extensions = &exts};
-    const json_t *obj = fast ? fast : full;
-    if (obj && json_is_object(obj)) {
+    if (fast) {
         crawl_post *p = malloc(sizeof *p);
-        crawl_post_verdict v = crawl_post_classify(obj, &sel, p);
+        crawl_post_verdict v = crawl_post_classify(f, &sel, p);
         if (v == CRAWL_POST_KEEP) {
             char again[WT_URL_MAX + 1];
             if (wt_url_normalize(p->url, strlen(p->url), again) != WT_URL_OK ||
@@ -54,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (v == CRAWL_POST_MALFORMED && !p->reason) abort();
         free(p);
     }
-    json_decref(fast);
+    wt_jscan_buf_free(&buf);
     json_decref(full);
     return 0;
 }

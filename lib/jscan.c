@@ -409,3 +409,55 @@ void wt_jscan_buf_free(wt_jscan_buf *b) {
     free(b->data);
     *b = (wt_jscan_buf){0};
 }
+
+/* The text of a NUMBER field, or of a STRING field up to its first NUL, as a
+ * C string in buf; false when it does not fit or the field is neither. */
+static bool field_cstr(const wt_jscan_field *f, char *buf, size_t n) {
+    if (f->type != WT_JSCAN_NUMBER && f->type != WT_JSCAN_STRING) return false;
+    size_t len = f->len;
+    const char *nul = f->type == WT_JSCAN_STRING ? memchr(f->str, 0, len) : NULL;
+    if (nul) len = (size_t)(nul - f->str);
+    if (len >= n) return false;
+    memcpy(buf, f->str, len);
+    buf[len] = 0;
+    return true;
+}
+
+/* As jsonl.c: a number, or a string holding one ("123", "1.5e3"); NaN otherwise. */
+static double field_double(const wt_jscan_field *f) {
+    char buf[400];
+    if (!field_cstr(f, buf, sizeof buf)) return NAN;
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (end == buf || errno) return NAN;
+    while (*end == ' ') end++;
+    return *end ? NAN : d;
+}
+
+int64_t wt_jscan_int(const wt_jscan_field *f, int64_t def) {
+    char buf[64];
+    if (f->type == WT_JSCAN_NUMBER && !f->real && field_cstr(f, buf, sizeof buf))
+        return strtoll(buf, NULL, 10); /* the scanner checked it fits int64 */
+    double d = field_double(f);
+    if (isnan(d) || d < -9.2e18 || d > 9.2e18) return def;
+    return (int64_t)d;
+}
+
+bool wt_jscan_bool(const wt_jscan_field *f, bool def) {
+    char buf[8];
+    if (f->type == WT_JSCAN_TRUE || f->type == WT_JSCAN_FALSE) return f->type == WT_JSCAN_TRUE;
+    if (f->type == WT_JSCAN_NUMBER && !f->real)
+        return !(f->len == 1 && f->str[0] == '0') && !(f->len == 2 && !memcmp(f->str, "-0", 2));
+    if (f->type == WT_JSCAN_STRING && field_cstr(f, buf, sizeof buf)) {
+        if (!strcmp(buf, "true") || !strcmp(buf, "True") || !strcmp(buf, "1")) return true;
+        if (!strcmp(buf, "false") || !strcmp(buf, "False") || !strcmp(buf, "0")) return false;
+    }
+    return def;
+}
+
+ptrdiff_t wt_jscan_cstrlen(const wt_jscan_field *f) {
+    if (f->type != WT_JSCAN_STRING) return -1;
+    const char *nul = memchr(f->str, 0, f->len);
+    return nul ? nul - f->str : (ptrdiff_t)f->len;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -54,5 +55,14 @@ int wt_jscan_object(const char *line, size_t len, wt_jscan_field *fields, size_t
                     wt_jscan_buf *buf, wt_error *err);
 
 void wt_jscan_buf_free(wt_jscan_buf *b);
+
+/* A scanned field read as the drift-tolerant accessors of jsonl.h read the
+ * same value in a jansson tree (wt_json_int, wt_json_bool, wt_json_str), so
+ * that a hot path can skip building the tree and get the same answers. */
+int64_t wt_jscan_int(const wt_jscan_field *f, int64_t def);
+bool wt_jscan_bool(const wt_jscan_field *f, bool def);
+/* A string field's length up to its first NUL (what strlen of jansson's
+ * value gives); -1 when the field is not a string. */
+ptrdiff_t wt_jscan_cstrlen(const wt_jscan_field *f);
 
 #endif

@@ -1,7 +1,8 @@
 /* Differential tests of the fast line scanner (crawl/urls_scan.h) against
  * jansson: on valid lines, on every truncation and on single-byte mutations of
- * them, the scanner must accept exactly what jansson accepts and return the
- * same values for the wanted keys. */
+ * them, the scanner must accept exactly what jansson accepts, and the scanned
+ * fields must read (wt_jscan_int/bool/cstrlen) as jansson's tree reads through
+ * jsonl.h's accessors (wt_json_int/bool/str/strn). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,40 +29,65 @@ static const char *const lines[] = {
     "{}",
 };
 
+static const char *const keys[CRAWL_NFIELDS] = {"created_utc", "id",    "is_self",   "over_18",
+                                                "permalink",   "score", "subreddit", "url"};
+
+/* The field read both ways must agree. */
+static void same_reading(const json_t *full, const wt_jscan_field *f, const char *key,
+                         const char *line, size_t len) {
+    json_t *v = json_object_get(full, key);
+    if (!v != (f->type == WT_JSCAN_NONE) || json_is_null(v) != (f->type == WT_JSCAN_NULL))
+        fail_msg("key %s: presence differs on '%.*s'", key, (int)len, line);
+    for (int64_t def = -7; def <= 7; def += 14)
+        if (wt_json_int(full, key, def) != wt_jscan_int(f, def))
+            fail_msg("key %s: int differs on '%.*s'", key, (int)len, line);
+    for (int def = 0; def <= 1; def++)
+        if (wt_json_bool(full, key, def) != wt_jscan_bool(f, def))
+            fail_msg("key %s: bool differs on '%.*s'", key, (int)len, line);
+    const char *cs = wt_json_str(full, key, NULL);
+    ptrdiff_t cl = wt_jscan_cstrlen(f);
+    if (!cs != (cl < 0) || (cs && ((size_t)cl != strlen(cs) || memcmp(cs, f->str, (size_t)cl))))
+        fail_msg("key %s: string differs on '%.*s'", key, (int)len, line);
+    size_t n = 0;
+    const char *sn = wt_json_strn(full, key, &n);
+    if (sn && (n != f->len || memcmp(sn, f->str, n)))
+        fail_msg("key %s: string bytes differ on '%.*s'", key, (int)len, line);
+}
+
 static void compare(const char *line, size_t len) {
-    wt_error err;
+    wt_error err, serr;
     json_t *full = wt_json_parse(line, len, &err);
-    json_t *fast = crawl_scan_fields(line, len, crawl_scan_keys);
+    wt_jscan_field f[CRAWL_NFIELDS];
+    wt_jscan_buf buf = {0};
+    bool fast = crawl_scan_fields(line, len, f, &buf, &serr) == 0;
     if (!full != !fast)
         fail_msg("disagree on '%.*s': jansson %s, scanner %s", (int)len, line,
                  full ? "accepts" : "rejects", fast ? "accepts" : "rejects");
-    if (full) {
-        for (int i = 0; crawl_scan_keys[i]; i++) {
-            json_t *a = json_object_get(full, crawl_scan_keys[i]);
-            json_t *b = json_object_get(fast, crawl_scan_keys[i]);
-            if (!a != !b || (a && !json_equal(a, b)))
-                fail_msg("key %s differs on '%.*s'", crawl_scan_keys[i], (int)len, line);
-        }
-    }
+    if (full)
+        for (int i = 0; i < CRAWL_NFIELDS; i++) same_reading(full, &f[i], keys[i], line, len);
     json_decref(full);
-    json_decref(fast);
+    wt_jscan_buf_free(&buf);
+}
+
+/* Scans a line that must be valid; the fields point into *buf. */
+static void scan_ok(const char *line, wt_jscan_field *f, wt_jscan_buf *buf) {
+    wt_error err;
+    assert_int_equal(crawl_scan_fields(line, strlen(line), f, buf, &err), 0);
 }
 
 static void test_valid_lines(void **state) {
     (void)state;
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        json_t *o = crawl_scan_fields(lines[i], strlen(lines[i]), crawl_scan_keys);
-        assert_non_null(o);
-        json_decref(o);
-        compare(lines[i], strlen(lines[i]));
-    }
-    json_t *o = crawl_scan_fields(lines[2], strlen(lines[2]), crawl_scan_keys);
-    assert_string_equal(json_string_value(json_object_get(o, "url")), "http://escaped.key/");
-    json_decref(o);
-    o = crawl_scan_fields(lines[3], strlen(lines[3]), crawl_scan_keys);
-    assert_string_equal(json_string_value(json_object_get(o, "id")), "second");
-    assert_int_equal(json_string_length(json_object_get(o, "subreddit")), 4);
-    json_decref(o);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) compare(lines[i], strlen(lines[i]));
+    wt_jscan_field f[CRAWL_NFIELDS];
+    wt_jscan_buf buf = {0};
+    scan_ok(lines[2], f, &buf);
+    assert_int_equal(f[CRAWL_F_URL].len, strlen("http://escaped.key/"));
+    assert_memory_equal(f[CRAWL_F_URL].str, "http://escaped.key/", f[CRAWL_F_URL].len);
+    scan_ok(lines[3], f, &buf);
+    assert_int_equal(f[CRAWL_F_ID].len, 6);
+    assert_memory_equal(f[CRAWL_F_ID].str, "second", 6);
+    assert_int_equal(f[CRAWL_F_SUBREDDIT].len, 4);
+    wt_jscan_buf_free(&buf);
 }
 
 static void test_truncations(void **state) {
