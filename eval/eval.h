@@ -98,7 +98,9 @@ void eval_add_timing(json_t *out, const eval_ctx *c, uint64_t fwd0, uint64_t sco
 /* The sha256 of a file as 64 hex digits (eval/sha256.c). */
 int eval_sha256_file(const char *path, char hex[65], wt_error *err);
 
-/* Is `word` (lowercase ASCII) an English stop-word (eval/stopwords.c)? */
+/* Is `word` (lowercase ASCII) one of the EVAL_STOPWORDS English stop-words of
+ * eval/stopwords.c (NLTK's original English list, as used by bflm)? */
+enum { EVAL_STOPWORDS = 127 };
 bool eval_is_stopword(const char *word, size_t len);
 
 /* ---- Tasks (one file each) ---------------------------------------------- */
