@@ -7,5 +7,6 @@ int model_cmd_info(int argc, char **argv);
 int model_cmd_logprobs(int argc, char **argv);
 int model_cmd_generate(int argc, char **argv);
 int model_cmd_init(int argc, char **argv);
+int model_cmd_next(int argc, char **argv);
 
 #endif

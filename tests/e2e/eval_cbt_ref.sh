@@ -5,7 +5,10 @@
 # the ids, `model logprobs` for the candidates' scores.
 set -euo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}" "${WEBTEXT_ROOT:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
+if [ ! -f "$vocab/encoder.json" ] && [ ! -f "$vocab/vocab.json" ]; then
+  echo "SKIP: no GPT-2 vocabulary in $vocab (run: make deps)"; exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" && cp "$WEBTEXT_BIN/eval" "$WEBTEXT_BIN/model" "$WEBTEXT_BIN/tokenize" "$tmp/bin/"

@@ -4,7 +4,10 @@
 # data is skipped with the places looked at; usage errors exit 2.
 set -uo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
+if [ ! -f "$vocab/encoder.json" ] && [ ! -f "$vocab/vocab.json" ]; then
+  echo "SKIP: no GPT-2 vocabulary in $vocab (run: make deps)"; exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

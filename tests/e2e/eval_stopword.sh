@@ -9,7 +9,10 @@
 # (" the", " them"); such targets count as wrong and are counted.
 set -euo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
-export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
+vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
+if [ ! -f "$vocab/encoder.json" ] && [ ! -f "$vocab/vocab.json" ]; then
+  echo "SKIP: no GPT-2 vocabulary in $vocab (run: make deps)"; exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$WEBTEXT_BIN/model" init --out "$tmp/m" --n-layer 1 --n-head 2 --n-embd 16 --n-ctx 64 --zero >/dev/null
