@@ -135,6 +135,15 @@ int gpt2_kv_len(const gpt2_kv *kv);
 int gpt2_kv_feed(const gpt2_model *m, gpt2_ws *ws, gpt2_kv *kv, const int32_t *tokens, int n,
                  float *logits, wt_error *err);
 
+/* Scores requests that each continue the sequence in the cache: request
+ * token i is at position gpt2_kv_len(kv) + i and sees the cached tokens and
+ * tokens[0..i) (so logprob[i - first] = ln p(tokens[i] | cache, tokens[0..i))).
+ * The cache is only read: many continuations of one shared prefix (CBT's
+ * candidates) are scored in one batch without re-running the prefix. Needs
+ * gpt2_kv_len(kv) + n <= n_ctx per request; otherwise as gpt2_score. */
+int gpt2_kv_score(const gpt2_model *m, gpt2_ws *ws, const gpt2_kv *kv, gpt2_request *reqs,
+                  size_t nreq, wt_error *err);
+
 /* ---- Sampling ---------------------------------------------------------- */
 
 /* The paper's top-k sampling: keeps the k most likely tokens (1..1024; k <= 0
