@@ -27,6 +27,7 @@ typedef struct eval_ctx {
     const char *webtext_dir; /* --webtext DIR, or NULL for DATA/webtext */
     uint64_t fwd_tokens;     /* tokens run through the model so far (throughput) */
     const char *samples_dir; /* --samples: per-example records go to DIR/TASK.samples.jsonl */
+    bool prefix_cache;       /* CBT: score each shared context once (KV cache); --no-prefix-cache */
 } eval_ctx;
 
 /* A task reads its file(s), scores them and fills `out` (a JSON object) with

@@ -83,7 +83,7 @@ static int cmd_list(int argc, char **argv) {
 typedef struct run_opts {
     const char *model, *tasks, *data, *webtext, *out, *vocab, *overlap, *stats;
     int64_t limit, ctx, stride, batch, threads;
-    bool quiet, force, samples;
+    bool quiet, force, samples, no_prefix_cache;
 } run_opts;
 
 static void run_usage(FILE *f) {
@@ -106,17 +106,31 @@ static void run_usage(FILE *f) {
             "  -o OUTDIR        writes OUTDIR/results.json and OUTDIR/results.md\n"
             "  --force          overwrite existing results   --quiet  no progress\n"
             "  --samples        per-example records (LAMBADA, CBT): OUTDIR/TASK.samples.jsonl\n"
+            "  --no-prefix-cache  CBT: re-run the shared context for every candidate (the\n"
+            "                   uncached reference; about ten times slower)\n"
             "  --stats FILE     run statistics as JSON\n");
 }
 
 static int parse_run(int argc, char **argv, run_opts *o) {
-    static const struct option lo[] = {
-        {"model", 1, 0, 'm'},   {"tasks", 1, 0, 't'},   {"data", 1, 0, 'd'},
-        {"webtext", 1, 0, 'w'}, {"vocab", 1, 0, 'v'},   {"limit", 1, 0, 'l'},
-        {"ctx", 1, 0, 'c'},     {"stride", 1, 0, 's'},  {"batch", 1, 0, 'b'},
-        {"threads", 1, 0, 'j'}, {"overlap", 1, 0, 'O'}, {"stats", 1, 0, 'S'},
-        {"output", 1, 0, 'o'},  {"quiet", 0, 0, 'q'},   {"force", 0, 0, 'f'},
-        {"samples", 0, 0, 'x'}, {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+    static const struct option lo[] = {{"model", 1, 0, 'm'},
+                                       {"tasks", 1, 0, 't'},
+                                       {"data", 1, 0, 'd'},
+                                       {"webtext", 1, 0, 'w'},
+                                       {"vocab", 1, 0, 'v'},
+                                       {"limit", 1, 0, 'l'},
+                                       {"ctx", 1, 0, 'c'},
+                                       {"stride", 1, 0, 's'},
+                                       {"batch", 1, 0, 'b'},
+                                       {"threads", 1, 0, 'j'},
+                                       {"overlap", 1, 0, 'O'},
+                                       {"stats", 1, 0, 'S'},
+                                       {"output", 1, 0, 'o'},
+                                       {"quiet", 0, 0, 'q'},
+                                       {"force", 0, 0, 'f'},
+                                       {"samples", 0, 0, 'x'},
+                                       {"help", 0, 0, 'h'},
+                                       {"no-prefix-cache", 0, 0, 'P'},
+                                       {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:qfh", lo, NULL)) != -1) {
         switch (c) {
@@ -152,6 +166,9 @@ static int parse_run(int argc, char **argv, run_opts *o) {
             break;
         case 'x':
             o->samples = true;
+            break;
+        case 'P':
+            o->no_prefix_cache = true;
             break;
         case 'l':
             if (wt_parse_i64("eval", "--limit", optarg, 0, INT64_MAX, &o->limit) < 0) return -1;
@@ -345,7 +362,8 @@ static int cmd_run(int argc, char **argv) {
                   .limit = o.limit,
                   .quiet = o.quiet,
                   .webtext_dir = o.webtext,
-                  .samples_dir = o.samples ? o.out : NULL};
+                  .samples_dir = o.samples ? o.out : NULL,
+                  .prefix_cache = !o.no_prefix_cache};
     char when[32];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
