@@ -93,6 +93,8 @@ python3 - "$tmp/out/results.json" <<'EOF'
 import json, math, sys
 x = json.load(open(sys.argv[1]))["tasks"]["ptb"]
 assert x["words"] == 82430 and x["lines"] == 3761, x
+# --stride == --ctx: windows overlap by one token, every token is scored
+assert x["unscored_tokens"] == 0 and x["method"]["stride_used"] == 127, x
 assert abs(x["metrics"]["token_ppl"] - 50257) < 50257 * 2e-5
 assert abs(x["metrics"]["word_ppl"] / math.exp(x["tokens"] * math.log(50257) / 82430) - 1) < 2e-5
 EOF
