@@ -352,6 +352,22 @@ static int cmd_run(int argc, char **argv) {
         gpt2_free(m);
         return WT_EXIT_FAIL;
     }
+    if (enc && (uint32_t)cfg->vocab_size != tok_vocab_size(v)) {
+        /* not GPT-2: fail before any task, as bin/model does on a bad folder */
+        fprintf(stderr,
+                "eval: %s: config.json has vocab_size %d but the GPT-2 vocabulary (%s) has %u "
+                "tokens: not a GPT-2 model\n"
+                "HINT: --model names a Hugging Face GPT-2 folder with config.json and "
+                "model.safetensors\n"
+                "HINT: pipelines/get-model.sh NAME fetches gpt2, gpt2-medium, gpt2-large or "
+                "gpt2-xl; then --model NAME\n",
+                o.model, cfg->vocab_size, vdir ? vdir : "default", tok_vocab_size(v));
+        tok_encoder_free(enc);
+        gpt2_ws_free(ws);
+        tok_vocab_free(v);
+        gpt2_free(m);
+        return WT_EXIT_FAIL;
+    }
     eval_ctx c = {.model = m,
                   .ws = ws,
                   .vocab = v,
