@@ -89,7 +89,9 @@ typedef struct run_opts {
 static void run_usage(FILE *f) {
     fprintf(f,
             "usage: eval run --model DIR [--tasks LIST] [options] -o OUTDIR\n"
-            "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors)\n"
+            "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors),\n"
+            "                   or a name (gpt2, gpt2-medium, gpt2-large, gpt2-xl) fetched by\n"
+            "                   pipelines/get-model.sh into ~/.cache/webtext/models\n"
             "  --tasks LIST     comma-separated: lambada,cbt-cn,cbt-ne,wikitext2,ptb,enwik8,\n"
             "                   text8,wikitext103,1bw,webtext, or all (default all)\n"
             "  --data DIR       data root (default $WEBTEXT_DATA, else data/); see `eval list`\n"
@@ -235,13 +237,14 @@ static bool has_vocab(const char *dir) {
     return wt_file_exists(p);
 }
 
-static json_t *model_json(const char *dir, const gpt2_model *m) {
+static json_t *model_json(const char *dir, const char *path, const gpt2_model *m) {
     const gpt2_config *c = gpt2_model_config(m);
     gpt2_info info;
     gpt2_model_info(m, &info);
-    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:I, s:s}", "dir", dir, "n_layer", c->n_layer,
-                     "n_head", c->n_head, "n_embd", c->n_embd, "n_ctx", c->n_ctx, "vocab_size",
-                     c->vocab_size, "n_params", (json_int_t)info.n_params, "dtype", info.dtype);
+    return json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:I, s:s}", "dir", dir, "path", path,
+                     "n_layer", c->n_layer, "n_head", c->n_head, "n_embd", c->n_embd, "n_ctx",
+                     c->n_ctx, "vocab_size", c->vocab_size, "n_params", (json_int_t)info.n_params,
+                     "dtype", info.dtype);
 }
 
 static int write_outputs(const run_opts *o, json_t *res, wt_error *err) {
@@ -327,7 +330,12 @@ static int cmd_run(int argc, char **argv) {
         return WT_EXIT_FAIL;
     }
     gpt2_blas_threads(wt_threads(o.threads));
-    gpt2_model *m = gpt2_load(o.model, &err);
+    char mdir[4000]; /* --model NAME: the folder in the models cache */
+    if (gpt2_resolve_model(o.model, mdir, sizeof mdir, &err) < 0) {
+        wt_report("eval", &err);
+        return WT_EXIT_FAIL;
+    }
+    gpt2_model *m = gpt2_load(mdir, &err);
     if (!m) {
         wt_report("eval", &err);
         return WT_EXIT_FAIL;
@@ -340,7 +348,7 @@ static int cmd_run(int argc, char **argv) {
         gpt2_free(m);
         return WT_EXIT_USAGE;
     }
-    const char *vdir = o.vocab ? o.vocab : has_vocab(o.model) ? o.model : NULL;
+    const char *vdir = o.vocab ? o.vocab : has_vocab(mdir) ? mdir : NULL;
     tok_vocab *v = tok_vocab_load(vdir, &err);
     gpt2_ws *ws = v ? gpt2_ws_create(m, 0, &err) : NULL;
     tok_encoder *enc = ws ? tok_encoder_new(v) : NULL;
@@ -386,7 +394,7 @@ static int cmd_run(int argc, char **argv) {
     json_t *res = json_object();
     json_object_set_new(res, "version", json_string(WEBTEXT_VERSION));
     json_object_set_new(res, "created", json_string(when));
-    json_object_set_new(res, "model", model_json(o.model, m));
+    json_object_set_new(res, "model", model_json(o.model, mdir, m));
     json_object_set_new(res, "settings",
                         json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context", (int)o.ctx,
                                   "stride", (int)o.stride, "batch", (int)o.batch, "threads",

@@ -5,6 +5,7 @@
 #ifndef WT_GPT2_H
 #define WT_GPT2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +43,16 @@ void gpt2_blas_threads(int n);
 
 /* ---- Loading ----------------------------------------------------------- */
 
-/* Loads DIR/config.json and DIR/model.safetensors. The file is mmap'ed; F32
+/* Where --model NAME looks: ${XDG_CACHE_HOME:-$HOME/.cache}/webtext/models
+ * (the default DEST of pipelines/get-model.sh). -1 when it does not fit. */
+int gpt2_models_dir(char *out, size_t n);
+/* The folder --model ARG names: ARG itself when it is a directory or has a
+ * '/', else MODELS_DIR/ARG (e.g. "gpt2-xl"), which must hold config.json;
+ * when it does not, the error says to run pipelines/get-model.sh ARG. */
+int gpt2_resolve_model(const char *arg, char *out, size_t n, wt_error *err);
+
+/* Loads DIR/config.json and DIR/model.safetensors; DIR may be a model name
+ * (gpt2_resolve_model). The file is mmap'ed; F32
  * tensors are used in place, F16/BF16 ones are converted to F32. Every
  * tensor's name, dtype, shape and byte range is checked against the config
  * and the file size first; a bad file gives an error with a HINT. */
