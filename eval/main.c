@@ -433,6 +433,7 @@ int main(int argc, char **argv) {
     static const wt_command cmds[] = {
         {"run", cmd_run, "score a model on the benchmarks: results.json + results.md"},
         {"list", cmd_list, "the tasks and the data files each expects"},
+        {"table", eval_cmd_table, "one Table 3 (Markdown + CSV) from several results.json"},
         {NULL, NULL, NULL},
     };
     return wt_dispatch("eval", "zero-shot evaluation of GPT-2 on the paper's benchmarks", cmds,
