@@ -95,7 +95,7 @@ static int cbt_question(eval_ctx *c, cbt_run *st, const char *path, const cbt_ex
         rc = wt_fail(err, "%s:%llu: empty context", path, (unsigned long long)e->line);
     /* the shared context: its last K tokens, the same for every candidate */
     size_t K = rc == 0 && cids.n > (size_t)c->ctx - maxc ? (size_t)c->ctx - maxc : cids.n;
-    const int32_t *shared = cids.v + (cids.n - K);
+    const int32_t *shared = rc == 0 ? cids.v + (cids.n - K) : NULL;
     if (rc == 0) st->truncated += K < cids.n;
     for (int k = 0; k < e->ncand && rc == 0; k++) {
         size_t from = c->prefix_cache ? K - 1 : 0; /* the request repeats what the cache lacks */
