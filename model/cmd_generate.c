@@ -132,19 +132,19 @@ static int run(const gen_opts *o, wt_error *err) {
 }
 
 static void usage(void) {
-    printf(
-        "usage: model generate --model DIR (--prompt TEXT | --prompt-ids \"ID ...\") [options]\n\n"
-        "Samples up to N tokens with the paper's top-k sampling through the KV cache.\n"
-        "With --prompt, prints the prompt and the continuation as text (stopping at\n"
-        "<|endoftext|>); with --prompt-ids, prints the sampled ids.\n"
-        "  -n N              tokens to sample (default 50)\n"
-        "  --top-k K         keep the K most likely tokens (default 40, the paper's)\n"
-        "  --temperature T   default 1\n"
-        "  --seed S          random seed (default 1): same seed, same sample\n"
-        "  --vocab DIR       GPT-2 vocabulary (default: DIR of the model if it holds\n"
-        "                    one, else the tokenizer's default folder)\n"
-        "  --threads N       BLAS threads (default all cores)\n"
-        "  --quiet           no timing summary on stderr\n");
+    printf("usage: model generate --model DIR|NAME (--prompt TEXT | --prompt-ids \"ID ...\") "
+           "[options]\n\n"
+           "Samples up to N tokens with the paper's top-k sampling through the KV cache.\n"
+           "With --prompt, prints the prompt and the continuation as text (stopping at\n"
+           "<|endoftext|>); with --prompt-ids, prints the sampled ids.\n"
+           "  -n N              tokens to sample (default 50)\n"
+           "  --top-k K         keep the K most likely tokens (default 40, the paper's)\n"
+           "  --temperature T   default 1\n"
+           "  --seed S          random seed (default 1): same seed, same sample\n"
+           "  --vocab DIR       GPT-2 vocabulary (default: DIR of the model if it holds\n"
+           "                    one, else the tokenizer's default folder)\n"
+           "  --threads N       BLAS threads (default all cores)\n"
+           "  --quiet           no timing summary on stderr\n");
 }
 
 int model_cmd_generate(int argc, char **argv) {

@@ -17,8 +17,9 @@ int model_cmd_info(int argc, char **argv) {
         if (c == 'm')
             dir = optarg;
         else if (c == 'h') {
-            printf("usage: model info --model DIR\n\nPrints the config, parameter count, storage "
-                   "dtype and the OpenBLAS kernel in use.\n");
+            printf(
+                "usage: model info --model DIR|NAME\n\nPrints the config, parameter count, storage "
+                "dtype and the OpenBLAS kernel in use.\n");
             return WT_EXIT_OK;
         } else
             return WT_EXIT_USAGE;

@@ -22,10 +22,12 @@ typedef struct seq {
 } seq;
 
 static void logprobs_usage(void) {
-    printf("usage: model logprobs --model DIR [options] [INPUT] [-o OUTPUT]\n\n"
+    printf("usage: model logprobs --model DIR|NAME [options] [INPUT] [-o OUTPUT]\n\n"
            "Reads token ids, one sequence per line (ids separated by spaces), from INPUT\n"
            "(default stdin) and writes per line the natural-log probability of tokens\n"
            "1..n-1 given the tokens before them, space separated.\n"
+           "NAME (gpt2, gpt2-medium, gpt2-large, gpt2-xl) is a model fetched by\n"
+           "pipelines/get-model.sh into ~/.cache/webtext/models.\n"
            "  --ctx C       window (default n_ctx)\n"
            "  --stride S    window stride for long lines (default C/2): windows start at\n"
            "                0, S, 2S, ...; each token is scored once, in the first window\n"

@@ -98,7 +98,7 @@ int model_cmd_next(int argc, char **argv) {
         else if (c == 't') {
             if (wt_parse_i64("model next", "--threads", optarg, 0, 1024, &threads)) return 2;
         } else if (c == 'h') {
-            printf("usage: model next --model DIR [INPUT] -o OUTPUT\n\n"
+            printf("usage: model next --model DIR|NAME [INPUT] -o OUTPUT\n\n"
                    "For each line of token ids (1..n_ctx, space separated) of INPUT (default\n"
                    "stdin), writes the natural-log probabilities of every token of the\n"
                    "vocabulary as the next token: vocab_size float32 values (host byte order)\n"
