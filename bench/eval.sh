@@ -4,6 +4,9 @@
 # `model logprobs` scoring the same number of tokens with the same window
 # rule, on a 124M-shaped random checkpoint. Prints tokens/s and the ratio.
 # BENCH_EVAL_LINES (default 300) sets how many WikiText-2 lines are scored.
+# Then CBT (see below): the ten candidates' time against the time of running
+# each question's context once (target <= 1.5), and the prefix cache's
+# speed-up over re-running the context per candidate.
 set -euo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_DATA:?}"
 export WEBTEXT_VOCAB=${WEBTEXT_VOCAB:-$WEBTEXT_DATA/gpt2-vocab}
@@ -33,4 +36,33 @@ print(f"eval wikitext2: {tok} scored tokens ({fwd} through the model) in {te:.1f
       f"{tok / te:.0f} scored tok/s, {fwd / te:.0f} forward tok/s (includes model load)")
 print(f"model logprobs (anchor), same tokens and windows: {tr:.1f} s: {tok / tr:.0f} scored tok/s")
 print(f"ratio eval/anchor: {tr / te:.2f} (1.00 = eval adds no overhead)")
+EOF
+
+# CBT: shared context scored once (KV cache) vs once per candidate, on a
+# fixture of the real size (2,500 questions of 20 long sentences per set).
+# BENCH_CBT_QUESTIONS (default 30; 2500 for the whole sets) and
+# BENCH_CBT_UNCACHED (default 5) set how many questions are scored.
+python3 "$WEBTEXT_ROOT/tests/eval/make_fixtures.py" --cbt-full "$tmp/cbt"
+nq=${BENCH_CBT_QUESTIONS:-30} nu=${BENCH_CBT_UNCACHED:-5}
+"$WEBTEXT_BIN/eval" run --model "$tmp/m" --data "$tmp/cbt" --tasks cbt-cn,cbt-ne --limit "$nq" \
+  --quiet -o "$tmp/cbt-cached"
+"$WEBTEXT_BIN/eval" run --model "$tmp/m" --data "$tmp/cbt" --tasks cbt-cn --limit "$nu" \
+  --no-prefix-cache --quiet -o "$tmp/cbt-uncached"
+"$WEBTEXT_BIN/eval" run --model "$tmp/m" --data "$tmp/cbt" --tasks cbt-cn --limit "$nu" \
+  --quiet -o "$tmp/cbt-cached-small"
+python3 - "$tmp" "$nq" "$nu" <<'EOF'
+import json, sys
+tmp, nq, nu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = json.load(open(f"{tmp}/cbt-cached/results.json"))["tasks"]
+ctx = sum(t[k]["context_seconds"] for k in t)
+cand = sum(t[k]["candidate_seconds"] for k in t)
+fwd = sum(t[k]["forward_tokens"] for k in t)
+print(f"cbt-cn + cbt-ne, {nq} questions each, prefix cache: contexts {ctx:.1f} s, "
+      f"candidates {cand:.1f} s, {fwd} tokens through the model")
+print(f"ratio (contexts + candidates) / contexts: {(ctx + cand) / ctx:.2f} (target <= 1.5)")
+u = json.load(open(f"{tmp}/cbt-uncached/results.json"))["tasks"]["cbt-cn"]
+c = json.load(open(f"{tmp}/cbt-cached-small/results.json"))["tasks"]["cbt-cn"]
+print(f"cbt-cn, {nu} questions: uncached {u['seconds']:.1f} s ({u['forward_tokens']} tokens), "
+      f"cached {c['seconds']:.1f} s ({c['forward_tokens']} tokens): speed-up "
+      f"{u['seconds'] / c['seconds']:.1f}x")
 EOF

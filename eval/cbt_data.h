@@ -11,6 +11,7 @@
 
 #define CBT_CONTEXT_LINES 20
 #define CBT_MAX_CANDIDATES 16
+#define CBT_MAX_TOKENS 1024 /* tokens of one continuation (at most a window) */
 
 typedef struct cbt_example {
     char *context[CBT_CONTEXT_LINES]; /* sentences 1..20, numbers removed */

@@ -27,6 +27,7 @@ typedef struct eval_ctx {
     const char *webtext_dir; /* --webtext DIR, or NULL for DATA/webtext */
     uint64_t fwd_tokens;     /* tokens run through the model so far (throughput) */
     const char *samples_dir; /* --samples: per-example records go to DIR/TASK.samples.jsonl */
+    bool prefix_cache;       /* CBT: score each shared context once (KV cache); --no-prefix-cache */
 } eval_ctx;
 
 /* A task reads its file(s), scores them and fills `out` (a JSON object) with
@@ -55,13 +56,22 @@ typedef struct eval_seq {
 } eval_seq;
 
 /* Scores every sequence with the window rule of gpt2_window_plan (context
- * c->ctx, stride c->stride), batching windows of all sequences into
- * gpt2_score calls. Adds the scored tokens to *p when non-NULL. */
+ * c->ctx, stride eval_stride(c)), batching windows of all sequences into
+ * gpt2_score calls. Adds the scored tokens to *p when non-NULL. Every token
+ * after the first is scored. */
 int eval_score_seqs(eval_ctx *c, eval_seq *seqs, size_t nseq, wt_progress *p, wt_error *err);
 
-/* Adds -lp[i] of the scored entries to *nll and returns their count: with
- * stride == ctx the first token of each window after the first has no
- * context and is left unscored (NaN), as in the Hugging Face guide. */
+/* The stride the windows use: --stride, except that --stride == --ctx
+ * becomes ctx - 1 (consecutive windows share one token), so that the first
+ * token of every window has the previous one's last token as context and no
+ * token is left unscored while its words/bytes stay in the denominator. */
+int eval_stride(const eval_ctx *c);
+/* Adds context, stride, stride_used and the stated window_rule to a task's
+ * "method" object. */
+void eval_add_window(json_t *meth, const eval_ctx *c);
+
+/* Adds -lp[i] of the scored entries (not NaN) to *nll and returns their
+ * count. */
 uint64_t eval_sum_scored(const float *lp, size_t n, double *nll);
 
 /* The score of one text read as <|endoftext|> + enc(text), with the window
@@ -98,7 +108,9 @@ void eval_add_timing(json_t *out, const eval_ctx *c, uint64_t fwd0, uint64_t sco
 /* The sha256 of a file as 64 hex digits (eval/sha256.c). */
 int eval_sha256_file(const char *path, char hex[65], wt_error *err);
 
-/* Is `word` (lowercase ASCII) an English stop-word (eval/stopwords.c)? */
+/* Is `word` (lowercase ASCII) one of the EVAL_STOPWORDS English stop-words of
+ * eval/stopwords.c (NLTK's original English list, as used by bflm)? */
+enum { EVAL_STOPWORDS = 127 };
 bool eval_is_stopword(const char *word, size_t len);
 
 /* ---- Tasks (one file each) ---------------------------------------------- */

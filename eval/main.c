@@ -85,13 +85,15 @@ static int cmd_list(int argc, char **argv) {
 typedef struct run_opts {
     const char *model, *tasks, *data, *webtext, *out, *vocab, *overlap, *stats;
     int64_t limit, ctx, stride, batch, threads;
-    bool quiet, force, samples;
+    bool quiet, force, samples, no_prefix_cache;
 } run_opts;
 
 static void run_usage(FILE *f) {
     fprintf(f,
             "usage: eval run --model DIR [--tasks LIST] [options] -o OUTDIR\n"
-            "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors)\n"
+            "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors),\n"
+            "                   or a name (gpt2, gpt2-medium, gpt2-large, gpt2-xl) fetched by\n"
+            "                   pipelines/get-model.sh into ~/.cache/webtext/models\n"
             "  --tasks LIST     comma-separated: lambada,cbt-cn,cbt-ne,wikitext2,ptb,enwik8,\n"
             "                   text8,wikitext103,1bw,webtext, or all (default all)\n"
             "  --data DIR       data root (default $WEBTEXT_DATA, else\n"
@@ -109,17 +111,31 @@ static void run_usage(FILE *f) {
             "  -o OUTDIR        writes OUTDIR/results.json and OUTDIR/results.md\n"
             "  --force          overwrite existing results   --quiet  no progress\n"
             "  --samples        per-example records (LAMBADA, CBT): OUTDIR/TASK.samples.jsonl\n"
+            "  --no-prefix-cache  CBT: re-run the shared context for every candidate (the\n"
+            "                   uncached reference; about ten times slower)\n"
             "  --stats FILE     run statistics as JSON\n");
 }
 
 static int parse_run(int argc, char **argv, run_opts *o) {
-    static const struct option lo[] = {
-        {"model", 1, 0, 'm'},   {"tasks", 1, 0, 't'},   {"data", 1, 0, 'd'},
-        {"webtext", 1, 0, 'w'}, {"vocab", 1, 0, 'v'},   {"limit", 1, 0, 'l'},
-        {"ctx", 1, 0, 'c'},     {"stride", 1, 0, 's'},  {"batch", 1, 0, 'b'},
-        {"threads", 1, 0, 'j'}, {"overlap", 1, 0, 'O'}, {"stats", 1, 0, 'S'},
-        {"output", 1, 0, 'o'},  {"quiet", 0, 0, 'q'},   {"force", 0, 0, 'f'},
-        {"samples", 0, 0, 'x'}, {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+    static const struct option lo[] = {{"model", 1, 0, 'm'},
+                                       {"tasks", 1, 0, 't'},
+                                       {"data", 1, 0, 'd'},
+                                       {"webtext", 1, 0, 'w'},
+                                       {"vocab", 1, 0, 'v'},
+                                       {"limit", 1, 0, 'l'},
+                                       {"ctx", 1, 0, 'c'},
+                                       {"stride", 1, 0, 's'},
+                                       {"batch", 1, 0, 'b'},
+                                       {"threads", 1, 0, 'j'},
+                                       {"overlap", 1, 0, 'O'},
+                                       {"stats", 1, 0, 'S'},
+                                       {"output", 1, 0, 'o'},
+                                       {"quiet", 0, 0, 'q'},
+                                       {"force", 0, 0, 'f'},
+                                       {"samples", 0, 0, 'x'},
+                                       {"help", 0, 0, 'h'},
+                                       {"no-prefix-cache", 0, 0, 'P'},
+                                       {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:qfh", lo, NULL)) != -1) {
         switch (c) {
@@ -155,6 +171,9 @@ static int parse_run(int argc, char **argv, run_opts *o) {
             break;
         case 'x':
             o->samples = true;
+            break;
+        case 'P':
+            o->no_prefix_cache = true;
             break;
         case 'l':
             if (wt_parse_i64("eval", "--limit", optarg, 0, INT64_MAX, &o->limit) < 0) return -1;
@@ -221,13 +240,14 @@ static bool has_vocab(const char *dir) {
     return wt_file_exists(p);
 }
 
-static json_t *model_json(const char *dir, const gpt2_model *m) {
+static json_t *model_json(const char *dir, const char *path, const gpt2_model *m) {
     const gpt2_config *c = gpt2_model_config(m);
     gpt2_info info;
     gpt2_model_info(m, &info);
-    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:I, s:s}", "dir", dir, "n_layer", c->n_layer,
-                     "n_head", c->n_head, "n_embd", c->n_embd, "n_ctx", c->n_ctx, "vocab_size",
-                     c->vocab_size, "n_params", (json_int_t)info.n_params, "dtype", info.dtype);
+    return json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:I, s:s}", "dir", dir, "path", path,
+                     "n_layer", c->n_layer, "n_head", c->n_head, "n_embd", c->n_embd, "n_ctx",
+                     c->n_ctx, "vocab_size", c->vocab_size, "n_params", (json_int_t)info.n_params,
+                     "dtype", info.dtype);
 }
 
 static int write_outputs(const run_opts *o, json_t *res, wt_error *err) {
@@ -314,7 +334,12 @@ static int cmd_run(int argc, char **argv) {
         return WT_EXIT_FAIL;
     }
     gpt2_blas_threads(wt_threads(o.threads));
-    gpt2_model *m = gpt2_load(o.model, &err);
+    char mdir[4000]; /* --model NAME: the folder in the models cache */
+    if (gpt2_resolve_model(o.model, mdir, sizeof mdir, &err) < 0) {
+        wt_report("eval", &err);
+        return WT_EXIT_FAIL;
+    }
+    gpt2_model *m = gpt2_load(mdir, &err);
     if (!m) {
         wt_report("eval", &err);
         return WT_EXIT_FAIL;
@@ -327,7 +352,7 @@ static int cmd_run(int argc, char **argv) {
         gpt2_free(m);
         return WT_EXIT_USAGE;
     }
-    const char *vdir = o.vocab ? o.vocab : has_vocab(o.model) ? o.model : NULL;
+    const char *vdir = o.vocab ? o.vocab : has_vocab(mdir) ? mdir : NULL;
     tok_vocab *v = tok_vocab_load(vdir, &err);
     gpt2_ws *ws = v ? gpt2_ws_create(m, 0, &err) : NULL;
     tok_encoder *enc = ws ? tok_encoder_new(v) : NULL;
@@ -335,6 +360,22 @@ static int cmd_run(int argc, char **argv) {
         if (!err.msg[0]) wt_fail(&err, "out of memory");
         wt_report("eval", &err);
         if (ws) gpt2_ws_free(ws);
+        tok_vocab_free(v);
+        gpt2_free(m);
+        return WT_EXIT_FAIL;
+    }
+    if (enc && (uint32_t)cfg->vocab_size != tok_vocab_size(v)) {
+        /* not GPT-2: fail before any task, as bin/model does on a bad folder */
+        fprintf(stderr,
+                "eval: %s: config.json has vocab_size %d but the GPT-2 vocabulary (%s) has %u "
+                "tokens: not a GPT-2 model\n"
+                "HINT: --model names a Hugging Face GPT-2 folder with config.json and "
+                "model.safetensors\n"
+                "HINT: pipelines/get-model.sh NAME fetches gpt2, gpt2-medium, gpt2-large or "
+                "gpt2-xl; then --model NAME\n",
+                o.model, cfg->vocab_size, vdir ? vdir : "default", tok_vocab_size(v));
+        tok_encoder_free(enc);
+        gpt2_ws_free(ws);
         tok_vocab_free(v);
         gpt2_free(m);
         return WT_EXIT_FAIL;
@@ -349,7 +390,8 @@ static int cmd_run(int argc, char **argv) {
                   .limit = o.limit,
                   .quiet = o.quiet,
                   .webtext_dir = o.webtext,
-                  .samples_dir = o.samples ? o.out : NULL};
+                  .samples_dir = o.samples ? o.out : NULL,
+                  .prefix_cache = !o.no_prefix_cache};
     char when[32];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -357,7 +399,7 @@ static int cmd_run(int argc, char **argv) {
     json_t *res = json_object();
     json_object_set_new(res, "version", json_string(WEBTEXT_VERSION));
     json_object_set_new(res, "created", json_string(when));
-    json_object_set_new(res, "model", model_json(o.model, m));
+    json_object_set_new(res, "model", model_json(o.model, mdir, m));
     json_object_set_new(
         res, "settings",
         json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context", (int)o.ctx, "stride",
@@ -396,6 +438,7 @@ int main(int argc, char **argv) {
     static const wt_command cmds[] = {
         {"run", cmd_run, "score a model on the benchmarks: results.json + results.md"},
         {"list", cmd_list, "the tasks and the data files each expects"},
+        {"table", eval_cmd_table, "one Table 3 (Markdown + CSV) from several results.json"},
         {NULL, NULL, NULL},
     };
     return wt_dispatch("eval", "zero-shot evaluation of GPT-2 on the paper's benchmarks", cmds,

@@ -22,9 +22,29 @@ int eval_score_reqs(eval_ctx *c, gpt2_request *reqs, size_t n, wt_progress *p, w
     return 0;
 }
 
+int eval_stride(const eval_ctx *c) {
+    return c->stride >= c->ctx && c->ctx > 1 ? c->ctx - 1 : c->stride;
+}
+
+void eval_add_window(json_t *meth, const eval_ctx *c) {
+    json_object_set_new(meth, "context", json_integer(c->ctx));
+    json_object_set_new(meth, "stride", json_integer(c->stride));
+    json_object_set_new(meth, "stride_used", json_integer(eval_stride(c)));
+    json_object_set_new(
+        meth, "window_rule",
+        json_string("windows of `context` tokens start every `stride_used` tokens; each token is "
+                    "scored once, in the first window that reaches it, with the window's earlier "
+                    "tokens as context, so every token after the first is scored and every word, "
+                    "byte or character is counted once; with --stride equal to --ctx the windows "
+                    "overlap by one token (stride_used = context - 1), so the first token of each "
+                    "window is scored with the previous window's last token as context, as "
+                    "lm-evaluation-harness's rolling windows do"));
+}
+
 int eval_score_seqs(eval_ctx *c, eval_seq *seqs, size_t nseq, wt_progress *p, wt_error *err) {
     size_t nwin = 0;
-    for (size_t s = 0; s < nseq; s++) nwin += gpt2_window_plan(seqs[s].n, c->ctx, c->stride, NULL);
+    const int stride = eval_stride(c);
+    for (size_t s = 0; s < nseq; s++) nwin += gpt2_window_plan(seqs[s].n, c->ctx, stride, NULL);
     if (nwin == 0) return 0;
     gpt2_window *w = malloc(nwin * sizeof *w);
     gpt2_request *r = calloc(nwin, sizeof *r);
@@ -36,7 +56,7 @@ int eval_score_seqs(eval_ctx *c, eval_seq *seqs, size_t nseq, wt_progress *p, wt
     for (size_t s = 0; s < nseq; s++) /* tokens no window scores stay NaN */
         for (size_t i = 0; i + 1 < seqs[s].n; i++) seqs[s].logprob[i] = NAN;
     for (size_t s = 0; s < nseq; s++) {
-        size_t m = gpt2_window_plan(seqs[s].n, c->ctx, c->stride, w + k);
+        size_t m = gpt2_window_plan(seqs[s].n, c->ctx, stride, w + k);
         for (size_t j = k; j < k + m; j++) {
             r[j].tokens = seqs[s].tokens + w[j].start;
             r[j].n = (int)(w[j].end - w[j].start);

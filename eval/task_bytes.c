@@ -101,8 +101,7 @@ int eval_task_bytes(eval_ctx *c, const char *name, const char *path, json_t *out
                             json_string("continuation bytes at the start of the slice (a "
                                         "character cut by the split) are dropped and not "
                                         "counted; invalid sequences are encoded as U+FFFD"));
-        json_object_set_new(meth, "context", json_integer(c->ctx));
-        json_object_set_new(meth, "stride", json_integer(c->stride));
+        eval_add_window(meth, c);
         json_object_set_new(
             meth, "limit",
             json_string(c->limit > 0 ? "first N*1000 bytes of the slice" : "whole slice"));

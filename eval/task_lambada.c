@@ -1,6 +1,7 @@
 /* LAMBADA: predict the last word of a passage. Scores the target " " + word
  * after the context: accuracy (every target token is the greedy prediction),
- * perplexity over examples, and the paper's stop-word-filtered accuracy. */
+ * perplexity over examples, the stop-word-filtered accuracy the paper mentions
+ * and the last-BPE-token accuracy public reproductions match the paper with. */
 #include "eval/eval.h"
 
 #include <math.h>
@@ -27,30 +28,40 @@ static bool *stop_tokens(const tok_vocab *v, int nvocab) {
     return s;
 }
 
-/* Greedy prediction at the first target position with stop-word tokens
- * removed (the target's own first token is never removed): runs the context
- * through a KV cache to get the full distribution. kv and logits (vocab
- * floats) are the caller's, reused across examples. */
+/* The greedy first target token with every stop-word token removed: the
+ * model's best non-stop-word token after the context, whatever the target is.
+ * Runs the context through a KV cache to get the full distribution. kv and
+ * logits (vocab floats) are the caller's, reused across examples. */
 static int filtered_argmax(eval_ctx *c, gpt2_kv *kv, float *logits, const gpt2_request *r,
-                           const bool *stop, int32_t target, int32_t *out, wt_error *err) {
+                           const bool *stop, int32_t *out, wt_error *err) {
     const int nvocab = gpt2_model_config(c->model)->vocab_size;
     gpt2_kv_reset(kv);
     WT_TRY(gpt2_kv_feed(c->model, c->ws, kv, r->tokens, r->first, logits, err));
     c->fwd_tokens += (uint64_t)r->first;
     int32_t best = -1;
     for (int t = 0; t < nvocab; t++) {
-        if (stop[t] && t != target) continue;
+        if (stop[t]) continue;
         if (best < 0 || logits[t] > logits[best]) best = t;
     }
     *out = best;
     return 0;
 }
 
+/* The verdicts on one passage. */
+typedef struct lam_verdict {
+    bool all;         /* acc: every target token is the argmax */
+    bool filtered;    /* acc_stopword_filter */
+    bool last;        /* acc_last_token: the passage's last token is the argmax */
+    bool stop_target; /* the target's first token is a stop-word token */
+    int32_t pred_f;   /* the filtered first-token prediction; -1 when not needed */
+} lam_verdict;
+
 /* One record of DIR/lambada.samples.jsonl: the passage's line, the target
  * ids, their summed log-probability, the greedy prediction at each target
- * position (given the true tokens before it) and the verdicts. */
-static int lam_sample(wt_writer *w, uint64_t line, const gpt2_request *r, bool correct,
-                      bool correct_f, wt_error *err) {
+ * position (given the true tokens before it), the filtered first-token
+ * prediction (-1 when it could not change the verdict) and the verdicts. */
+static int lam_sample(wt_writer *w, uint64_t line, const gpt2_request *r, const lam_verdict *v,
+                      wt_error *err) {
     int nt = r->n - r->first;
     json_t *tg = json_array(), *gr = json_array();
     double sum = 0;
@@ -59,9 +70,12 @@ static int lam_sample(wt_writer *w, uint64_t line, const gpt2_request *r, bool c
         json_array_append_new(gr, json_integer(r->argmax[j]));
         sum += r->logprob[j];
     }
-    json_t *o = json_pack("{s:I, s:o, s:f, s:o, s:b, s:b}", "line", (json_int_t)line, "target_ids",
-                          tg, "logprob", sum, "greedy", gr, "correct", correct,
-                          "correct_stopword_filter", correct_f);
+    json_t *o =
+        json_pack("{s:I, s:o, s:f, s:o, s:b, s:b, s:b, s:i, s:b, s:f}", "line", (json_int_t)line,
+                  "target_ids", tg, "logprob", sum, "greedy", gr, "correct", v->all,
+                  "correct_stopword_filter", v->filtered, "stopword_target", v->stop_target,
+                  "greedy_filtered", (int)v->pred_f, "correct_last_token", v->last,
+                  "logprob_last_token", (double)r->logprob[nt - 1]);
     int rc = wt_jsonl_write(w, o, err);
     json_decref(o);
     return rc;
@@ -144,8 +158,8 @@ int eval_task_lambada(eval_ctx *c, const char *name, const char *path, json_t *o
     wt_progress_init(&p, "lambada", "tok", 1, ntarget, c->quiet);
     if (rc == 0) rc = eval_score_reqs(c, r, n, &p, err);
     wt_progress_finish(&p);
-    double sum_lp = 0;
-    size_t correct = 0, correct_f = 0;
+    double sum_lp = 0, sum_lp_last = 0;
+    size_t correct = 0, correct_f = 0, correct_last = 0, stop_targets = 0;
     wt_writer *sw = NULL;
     gpt2_kv *kv = NULL;
     float *logits = NULL;
@@ -156,24 +170,37 @@ int eval_task_lambada(eval_ctx *c, const char *name, const char *path, json_t *o
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
         int nt = r[i].n - r[i].first;
-        bool all = true, rest = true;
+        lam_verdict v = {.all = true, .pred_f = -1};
+        bool rest = true; /* target tokens after the first are the argmax */
         for (int j = 0; j < nt; j++) {
             sum_lp += r[i].logprob[j];
             bool hit = r[i].argmax[j] == r[i].tokens[r[i].first + j];
-            all = all && hit;
+            v.all = v.all && hit;
             if (j > 0) rest = rest && hit;
         }
-        correct += all;
+        v.last = r[i].argmax[nt - 1] == r[i].tokens[r[i].n - 1];
+        sum_lp_last += r[i].logprob[nt - 1];
         int32_t target = r[i].tokens[r[i].first], pred = r[i].argmax[0];
-        if (rest && pred != target && stop[pred]) {
+        v.stop_target = stop[target];
+        /* The filtered prediction never is a stop-word token, so a target
+         * that begins with one is never right; and when the plain argmax is
+         * not a stop-word token, it is the filtered argmax too (same lowest
+         * id on ties). The full distribution is needed only otherwise, and
+         * only when the verdict can still be true. */
+        if (!stop[pred])
+            v.pred_f = pred;
+        else if (rest && !v.stop_target) {
             if (!kv && !(kv = gpt2_kv_create(c->model, 0, err))) rc = -1;
             if (rc == 0 && !logits && !(logits = malloc((size_t)cfg->vocab_size * sizeof *logits)))
                 rc = wt_fail(err, "out of memory");
-            if (rc == 0) rc = filtered_argmax(c, kv, logits, &r[i], stop, target, &pred, err);
+            if (rc == 0) rc = filtered_argmax(c, kv, logits, &r[i], stop, &v.pred_f, err);
         }
-        correct_f += rest && pred == target;
-        if (rc == 0 && sw)
-            rc = lam_sample(sw, set.v[i].line, &r[i], all, rest && pred == target, err);
+        v.filtered = rest && v.pred_f == target;
+        correct += v.all;
+        correct_f += v.filtered;
+        correct_last += v.last;
+        stop_targets += v.stop_target;
+        if (rc == 0 && sw) rc = lam_sample(sw, set.v[i].line, &r[i], &v, err);
     }
     if (sw && rc == 0)
         rc = wt_writer_commit(sw, err);
@@ -184,30 +211,45 @@ int eval_task_lambada(eval_ctx *c, const char *name, const char *path, json_t *o
         json_object_set_new(m, "acc", json_real((double)correct / (double)n));
         json_object_set_new(m, "ppl", json_real(exp(-sum_lp / (double)n)));
         json_object_set_new(m, "acc_stopword_filter", json_real((double)correct_f / (double)n));
+        json_object_set_new(m, "acc_last_token", json_real((double)correct_last / (double)n));
+        json_object_set_new(m, "ppl_last_token", json_real(exp(-sum_lp_last / (double)n)));
         json_object_set_new(out, "metrics", m);
         json_object_set_new(out, "examples", json_integer((json_int_t)n));
         json_object_set_new(out, "words", json_integer((json_int_t)n));
         json_object_set_new(out, "tokens", json_integer((json_int_t)ntarget));
         json_object_set_new(out, "correct", json_integer((json_int_t)correct));
         json_object_set_new(out, "correct_stopword_filter", json_integer((json_int_t)correct_f));
+        json_object_set_new(out, "correct_last_token", json_integer((json_int_t)correct_last));
+        json_object_set_new(out, "stopword_targets", json_integer((json_int_t)stop_targets));
         json_object_set_new(out, "sum_logprob", json_real(sum_lp));
+        json_object_set_new(out, "sum_logprob_last_token", json_real(sum_lp_last));
         json_object_set_new(out, "prefix_fallbacks", json_integer((json_int_t)fallbacks));
         json_object_set_new(out, "truncated_contexts", json_integer((json_int_t)truncated));
         json_t *meth = json_object();
         json_object_set_new(meth, "protocol",
                             json_string("context = passage before its last space (no "
                                         "<|endoftext|> prefix); target = \" \" + last word; "
-                                        "acc: every target token is the argmax; ppl = "
-                                        "exp(-mean over examples of the target's summed "
-                                        "log-probability)"));
+                                        "acc: every target token is the argmax given the true "
+                                        "tokens before it (lm-evaluation-harness's lambada acc); "
+                                        "ppl = exp(-mean over examples of the target's summed "
+                                        "log-probability) (its lambada perplexity)"));
         json_object_set_new(meth, "target_ids",
                             json_string("enc(context + target) minus the prefix enc(context); "
                                         "enc(target) when that prefix does not hold"));
-        json_object_set_new(meth, "stopword_filter",
-                            json_string("acc_stopword_filter: the first target token must be the "
-                                        "argmax over tokens that are not \" \" + an English "
-                                        "stop-word (the target's own token is never removed); "
-                                        "later target tokens must be the plain argmax"));
+        json_object_set_new(
+            meth, "stopword_filter",
+            json_string("acc_stopword_filter: the first target token must be the model's argmax "
+                        "over the tokens that are not \" \" + a stop-word (any case; the 127 "
+                        "words of NLTK's original English list, as in cybertronai/bflm); the "
+                        "filter does not look at the target, so a target whose first token is "
+                        "such a token (stopword_targets) counts as wrong; later target tokens "
+                        "must be the plain argmax"));
+        json_object_set_new(
+            meth, "last_token",
+            json_string("acc_last_token: the passage's last BPE token (the target's last) is the "
+                        "argmax given every token before it; ppl_last_token = exp(-mean of its "
+                        "log-probability) (the protocol of the reproductions in openai/gpt-2#131 "
+                        "and huggingface/transformers#13761)"));
         json_object_set_new(meth, "context", json_integer(c->ctx));
         json_object_set_new(meth, "truncation",
                             json_string("longer passages keep their last `context` tokens"));

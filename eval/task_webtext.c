@@ -164,8 +164,7 @@ int eval_task_webtext(eval_ctx *c, const char *name, const char *path, json_t *o
                             json_string("documents split at <|endoftext|> (50256), each scored "
                                         "separately with the sliding window, its 50256 as "
                                         "context; token_ppl = exp(NLL / tokens)"));
-        json_object_set_new(meth, "context", json_integer(c->ctx));
-        json_object_set_new(meth, "stride", json_integer(c->stride));
+        eval_add_window(meth, c);
         json_object_set_new(meth, "limit",
                             json_string(c->limit > 0 ? "first N documents" : "all documents"));
         json_object_set_new(out, "method", meth);

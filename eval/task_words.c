@@ -88,8 +88,7 @@ int eval_task_words(eval_ctx *c, const char *name, const char *path, json_t *out
                             json_string("whitespace tokens of the original file plus one "
                                         "end-of-line per line (blank lines included)"));
         json_object_set_new(meth, "detokenizer", json_string(eval_detok_name(k)));
-        json_object_set_new(meth, "context", json_integer(c->ctx));
-        json_object_set_new(meth, "stride", json_integer(c->stride));
+        eval_add_window(meth, c);
         json_object_set_new(meth, "limit",
                             json_string(c->limit > 0 ? "first N lines" : "all lines"));
         json_object_set_new(out, "method", meth);

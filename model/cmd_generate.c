@@ -134,7 +134,7 @@ static int run(const gen_opts *o, wt_error *err) {
 int model_cmd_generate(int argc, char **argv) {
     gen_opts o = {0};
     const wt_opt table[] = {
-        WT_STR("model", 'm', &o.dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
+        WT_STR("model", 'm', &o.dir, "DIR|NAME", NULL, MODEL_OPT_HELP),
         WT_STR("prompt", 0, &o.prompt, "TEXT", NULL, "the prompt as text"),
         WT_STR("prompt-ids", 0, &o.prompt_ids, "\"ID ...\"", NULL, "the prompt as token ids"),
         WT_INT(NULL, 'n', &o.n, "N", "50", 0, 1 << 20, "tokens to sample"),
@@ -149,7 +149,7 @@ int model_cmd_generate(int argc, char **argv) {
         WT_FLAG("quiet", 'q', &o.quiet, "no timing summary on stderr"),
         WT_OPTS_END};
     const wt_cmd_spec spec = {
-        "model generate", "--model DIR (--prompt TEXT | --prompt-ids \"ID ...\") [options]",
+        "model generate", "--model DIR|NAME (--prompt TEXT | --prompt-ids \"ID ...\") [options]",
         "Samples up to N tokens with the paper's top-k sampling through the KV cache.\n"
         "With --prompt, prints the prompt and the continuation as text (stopping at\n"
         "<|endoftext|>); with --prompt-ids, prints the sampled ids.\n",

@@ -11,11 +11,10 @@
 
 int model_cmd_info(int argc, char **argv) {
     const char *dir = NULL;
-    const wt_opt table[] = {
-        WT_STR("model", 'm', &dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
-        WT_OPTS_END};
+    const wt_opt table[] = {WT_STR("model", 'm', &dir, "DIR|NAME", NULL, MODEL_OPT_HELP),
+                            WT_OPTS_END};
     const wt_cmd_spec spec = {
-        "model info", "--model DIR",
+        "model info", "--model DIR|NAME",
         "Prints the config, parameter count, storage dtype and the OpenBLAS kernel "
         "in use.\n",
         table, NULL};

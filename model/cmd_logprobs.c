@@ -179,7 +179,7 @@ static int run(const lp_opts *o, wt_error *err) {
 int model_cmd_logprobs(int argc, char **argv) {
     lp_opts o = {0};
     const wt_opt table[] = {
-        WT_STR("model", 'm', &o.dir, "DIR", NULL, "Hugging Face GPT-2 folder (required)"),
+        WT_STR("model", 'm', &o.dir, "DIR|NAME", NULL, MODEL_OPT_HELP),
         WT_INT("ctx", 0, &o.ctx, "C", NULL, 2, 1 << 20, "window (default n_ctx)"),
         WT_INT("stride", 0, &o.stride, "S", NULL, 1, 1 << 20,
                "window stride for long lines (default C/2): windows start at\n"
@@ -192,7 +192,7 @@ int model_cmd_logprobs(int argc, char **argv) {
         WT_STR("stats", 0, &o.stats, "FILE", NULL, "write counts and timings as JSON"),
         WT_OPTS_END};
     const wt_cmd_spec spec = {
-        "model logprobs", "--model DIR [options] [INPUT] [-o OUTPUT]",
+        "model logprobs", "--model DIR|NAME [options] [INPUT] [-o OUTPUT]",
         "Reads token ids, one sequence per line (ids separated by spaces), from INPUT\n"
         "(default stdin) and writes per line the natural-log probability of tokens\n"
         "1..n-1 given the tokens before them, space separated.\n",

@@ -118,35 +118,53 @@ static void rows_run(gpt2_ws *ws, rows_job j) {
 
 /* ---- attention ---- */
 
-/* Causal attention of one head of one segment. q: (n, hd) rows with stride
- * ldq; k, v: (past + n, hd) rows with stride ldkv; out: (n, hd), stride ldo;
- * s: (ATT_ROWS, past + n) scratch. Row i sees keys 0 .. past + i. Rows go in
- * blocks so the scores of a block stop at its last row's horizon: fully
- * masked blocks are never computed. */
-static void attend_head(int hd, float *s, const float *q, int ldq, const float *k, const float *v,
-                        int ldkv, float *out, int ldo, int n, int past) {
+/* Causal attention of one head of one segment, whose keys and values are in
+ * two parts: the `past` earlier positions (kp, vp: rows with stride ldp; a
+ * KV cache) and the segment's own n positions (kn, vn: stride ldn). q: (n, hd)
+ * rows with stride ldq; out: (n, hd), stride ldo; s: (ATT_ROWS, past + n)
+ * scratch. Row i sees keys 0 .. past + i. Rows go in blocks so the scores of
+ * a block stop at its last row's horizon: fully masked blocks are never
+ * computed. Scores of the two parts land side by side in one row of s. */
+static void attend_head(int hd, float *s, const float *q, int ldq, const float *kp, const float *vp,
+                        int ldp, const float *kn, const float *vn, int ldn, float *out, int ldo,
+                        int n, int past) {
     float scale = 1.0f / sqrtf((float)hd);
     for (int r0 = 0; r0 < n; r0 += GPT2_ATT_ROWS) {
         int rb = n - r0 < GPT2_ATT_ROWS ? n - r0 : GPT2_ATT_ROWS;
-        int kv_len = past + r0 + rb;
-        if (rb == 1) /* one query: s = K q */
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, kv_len, hd, 1.0f, k, ldkv,
-                        q + (size_t)r0 * ldq, 1, 0.0f, s, 1);
-        else
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rb, kv_len, hd, 1.0f,
-                        q + (size_t)r0 * ldq, ldq, k, ldkv, 0.0f, s, kv_len);
+        int nn = r0 + rb, kv_len = past + nn; /* own keys visible to the block */
+        const float *qb = q + (size_t)r0 * ldq;
+        float *ob = out + (size_t)r0 * ldo;
+        if (rb == 1) { /* one query: s = K q */
+            if (past)
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, past, hd, 1.0f, kp, ldp, qb, 1, 0.0f, s,
+                            1);
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, nn, hd, 1.0f, kn, ldn, qb, 1, 0.0f, s + past,
+                        1);
+        } else {
+            if (past)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rb, past, hd, 1.0f, qb, ldq,
+                            kp, ldp, 0.0f, s, kv_len);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rb, nn, hd, 1.0f, qb, ldq, kn, ldn,
+                        0.0f, s + past, kv_len);
+        }
         for (int i = 0; i < rb; i++) {
             int len = past + r0 + i + 1;
             float *si = s + (size_t)i * kv_len;
             gpt2_softmax_row(si, len, scale);
             memset(si + len, 0, (size_t)(kv_len - len) * sizeof(float));
         }
-        if (rb == 1) /* out = V^T s */
-            cblas_sgemv(CblasRowMajor, CblasTrans, kv_len, hd, 1.0f, v, ldkv, s, 1, 0.0f,
-                        out + (size_t)r0 * ldo, 1);
-        else
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rb, hd, kv_len, 1.0f, s, kv_len,
-                        v, ldkv, 0.0f, out + (size_t)r0 * ldo, ldo);
+        if (rb == 1) { /* out = V^T s */
+            if (past)
+                cblas_sgemv(CblasRowMajor, CblasTrans, past, hd, 1.0f, vp, ldp, s, 1, 0.0f, ob, 1);
+            cblas_sgemv(CblasRowMajor, CblasTrans, nn, hd, 1.0f, vn, ldn, s + past, 1,
+                        past ? 1.0f : 0.0f, ob, 1);
+        } else {
+            if (past)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rb, hd, past, 1.0f, s,
+                            kv_len, vp, ldp, 0.0f, ob, ldo);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rb, hd, nn, 1.0f, s + past,
+                        kv_len, vn, ldn, past ? 1.0f : 0.0f, ob, ldo);
+        }
     }
 }
 
@@ -157,23 +175,30 @@ typedef struct att_job {
     int layer;
 } att_job;
 
-/* Item i of the attention loop: head i % H of segment i / H. Keys and values
- * come from the batch's qkv rows, or from the segment's KV cache. */
+/* Item i of the attention loop: head i % H of segment i / H. The earlier
+ * positions' keys and values come from the segment's KV cache; its own come
+ * from the cache too when they were appended to it, else from the batch's
+ * qkv rows. */
 static void attend_item(void *ctx, size_t i, int worker) {
     const att_job *j = ctx;
     int C = j->m->cfg.n_embd, H = j->m->cfg.n_head, hd = C / H, h = (int)(i % (size_t)H);
     const gpt2_seg *sg = &j->segs[i / (size_t)H];
     const float *qkv = j->ws->qkv + sg->off * 3 * (size_t)C;
-    const float *k = qkv + C, *v = qkv + 2 * C;
-    int ldkv = 3 * C;
+    const float *kn = qkv + C, *vn = qkv + 2 * C, *kp = NULL, *vp = NULL;
+    int ldn = 3 * C;
     if (sg->k) {
-        k = sg->k + (size_t)j->layer * sg->kv_max * C;
-        v = sg->v + (size_t)j->layer * sg->kv_max * C;
-        ldkv = C;
+        kp = sg->k + (size_t)j->layer * sg->kv_max * C;
+        vp = sg->v + (size_t)j->layer * sg->kv_max * C;
+        if (!sg->prefix_only) {
+            kn = kp + (size_t)sg->past * C;
+            vn = vp + (size_t)sg->past * C;
+            ldn = C;
+        }
     }
     float *s = j->ws->scores + (size_t)worker * GPT2_ATT_ROWS * (size_t)j->m->cfg.n_ctx;
-    attend_head(hd, s, qkv + h * hd, 3 * C, k + h * hd, v + h * hd, ldkv,
-                j->ws->att + sg->off * (size_t)C + h * hd, C, sg->n, sg->past);
+    attend_head(hd, s, qkv + h * hd, 3 * C, kp ? kp + h * hd : NULL, vp ? vp + h * hd : NULL, C,
+                kn + h * hd, vn + h * hd, ldn, j->ws->att + sg->off * (size_t)C + h * hd, C, sg->n,
+                sg->past);
 }
 
 /* Attention of layer l over every segment: new keys/values go to the caches
@@ -183,7 +208,7 @@ static void attend_all(const gpt2_model *m, gpt2_ws *ws, int l, const gpt2_seg *
     int C = m->cfg.n_embd;
     for (size_t s = 0; s < nseg; s++) {
         const gpt2_seg *sg = &segs[s];
-        if (!sg->k) continue;
+        if (!sg->k || sg->prefix_only) continue;
         const float *qkv = ws->qkv + sg->off * 3 * (size_t)C;
         float *kc = sg->k + (size_t)l * sg->kv_max * C, *vc = sg->v + (size_t)l * sg->kv_max * C;
         for (int i = 0; i < sg->n; i++) {

@@ -5,6 +5,7 @@
 #ifndef WT_GPT2_H
 #define WT_GPT2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +43,16 @@ void gpt2_blas_threads(int n);
 
 /* ---- Loading ----------------------------------------------------------- */
 
-/* Loads DIR/config.json and DIR/model.safetensors. The file is mmap'ed; F32
+/* Where --model NAME looks: ${XDG_CACHE_HOME:-$HOME/.cache}/webtext/models
+ * (the default DEST of pipelines/get-model.sh). -1 when it does not fit. */
+int gpt2_models_dir(char *out, size_t n);
+/* The folder --model ARG names: ARG itself when it is a directory or has a
+ * '/', else MODELS_DIR/ARG (e.g. "gpt2-xl"), which must hold config.json;
+ * when it does not, the error says to run pipelines/get-model.sh ARG. */
+int gpt2_resolve_model(const char *arg, char *out, size_t n, wt_error *err);
+
+/* Loads DIR/config.json and DIR/model.safetensors; DIR may be a model name
+ * (gpt2_resolve_model). The file is mmap'ed; F32
  * tensors are used in place, F16/BF16 ones are converted to F32. Every
  * tensor's name, dtype, shape and byte range is checked against the config
  * and the file size first; a bad file gives an error with a HINT. */
@@ -134,6 +144,15 @@ int gpt2_kv_len(const gpt2_kv *kv);
  * the cache would pass max_len or n > gpt2_ws_max_tokens. */
 int gpt2_kv_feed(const gpt2_model *m, gpt2_ws *ws, gpt2_kv *kv, const int32_t *tokens, int n,
                  float *logits, wt_error *err);
+
+/* Scores requests that each continue the sequence in the cache: request
+ * token i is at position gpt2_kv_len(kv) + i and sees the cached tokens and
+ * tokens[0..i) (so logprob[i - first] = ln p(tokens[i] | cache, tokens[0..i))).
+ * The cache is only read: many continuations of one shared prefix (CBT's
+ * candidates) are scored in one batch without re-running the prefix. Needs
+ * gpt2_kv_len(kv) + n <= n_ctx per request; otherwise as gpt2_score. */
+int gpt2_kv_score(const gpt2_model *m, gpt2_ws *ws, const gpt2_kv *kv, gpt2_request *reqs,
+                  size_t nreq, wt_error *err);
 
 /* ---- Sampling ---------------------------------------------------------- */
 

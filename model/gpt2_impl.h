@@ -66,14 +66,26 @@ struct gpt2_ws {
 
 /* A segment of the packed batch: tokens [off, off + n) of the batch are the
  * positions past .. past + n - 1 of one sequence. Keys/values of the earlier
- * positions come from a KV cache (k, v non-NULL) or there are none (past 0). */
+ * positions come from a KV cache (k, v non-NULL) or there are none (past 0).
+ * The segment's own keys/values are appended to that cache, or, with
+ * prefix_only, only used in the pass, so that several segments can continue
+ * one shared cache. */
 typedef struct gpt2_seg {
     size_t off;
     int n;
     int past;
-    float *k, *v; /* KV cache of this sequence: (n_layer, max_len, C), or NULL */
-    int kv_max;   /* max_len of that cache */
+    float *k, *v;    /* KV cache of this sequence: (n_layer, max_len, C), or NULL */
+    int kv_max;      /* max_len of that cache */
+    int prefix_only; /* 1: the cache is read, never written */
 } gpt2_seg;
+
+/* The KV cache (model/kv.c). */
+struct gpt2_kv {
+    int len;     /* tokens cached so far */
+    int max_len; /* e.g. 1024 */
+    float *k;    /* (n_layer, max_len, C) */
+    float *v;    /* (n_layer, max_len, C) */
+};
 
 /* Runs the blocks and the final layer norm over the packed batch: on return
  * ws->h holds the final-LN output (ntok, C). Tokens must be < vocab_size. */

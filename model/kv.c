@@ -7,13 +7,6 @@
 
 #include "gpt2_impl.h"
 
-struct gpt2_kv {
-    int len;     /* tokens cached so far */
-    int max_len; /* e.g. 1024 */
-    float *k;    /* (n_layer, max_len, C) */
-    float *v;    /* (n_layer, max_len, C) */
-};
-
 gpt2_kv *gpt2_kv_create(const gpt2_model *m, int max_len, wt_error *err) {
     const gpt2_config *c = &m->cfg;
     if (max_len <= 0 || max_len > c->n_ctx) max_len = c->n_ctx;

@@ -35,7 +35,7 @@ static int cfg_int(json_t *root, const char *path, const char *key, const char *
 }
 
 static int config_read(const char *dir, gpt2_config *c, wt_error *err) {
-    char path[4096];
+    char path[4200];
     snprintf(path, sizeof path, "%s/config.json", dir);
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
@@ -309,13 +309,15 @@ static int map_file(gpt2_model *m, const char *path, wt_error *err) {
     return 0;
 }
 
-gpt2_model *gpt2_load(const char *dir, wt_error *err) {
+gpt2_model *gpt2_load(const char *arg, wt_error *err) {
+    char dir[4000];
+    if (gpt2_resolve_model(arg, dir, sizeof dir, err) < 0) return NULL;
     gpt2_model *m = calloc(1, sizeof *m);
     if (!m) {
         wt_fail(err, "out of memory");
         return NULL;
     }
-    char path[4096];
+    char path[4200];
     snprintf(path, sizeof path, "%s/model.safetensors", dir);
     st_file f = {0};
     want *w = NULL;

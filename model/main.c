@@ -13,6 +13,7 @@ int main(int argc, char **argv) {
         {"info", model_cmd_info, "print a checkpoint's config, size, dtype and the BLAS kernel"},
         {"logprobs", model_cmd_logprobs, "per-token log-probabilities of token-id lines"},
         {"generate", model_cmd_generate, "top-k sampling with the KV cache"},
+        {"next", model_cmd_next, "the next-token log-probabilities after each id line (float32)"},
         {"init", model_cmd_init, "write a random (or zero) Hugging Face GPT-2 checkpoint"},
         {NULL, NULL, NULL},
     };

@@ -70,12 +70,22 @@ static void head_chunk(const gpt2_model *m, gpt2_ws *ws, size_t row0, int rows, 
     }
 }
 
-/* One forward pass over reqs[0..n) (their tokens fit the workspace). */
-static void score_pass(const gpt2_model *m, gpt2_ws *ws, gpt2_request *reqs, size_t n) {
+/* One forward pass over reqs[0..n) (their tokens fit the workspace), each
+ * continuing the cached prefix kv (read only) when kv is non-NULL. */
+static void score_pass(const gpt2_model *m, gpt2_ws *ws, const gpt2_kv *kv, gpt2_request *reqs,
+                       size_t n) {
     int C = m->cfg.n_embd;
     size_t ntok = 0;
     for (size_t i = 0; i < n; i++) {
         ws->segs[i] = (gpt2_seg){.off = ntok, .n = reqs[i].n};
+        if (kv && kv->len > 0)
+            ws->segs[i] = (gpt2_seg){.off = ntok,
+                                     .n = reqs[i].n,
+                                     .past = kv->len,
+                                     .k = kv->k,
+                                     .v = kv->v,
+                                     .kv_max = kv->max_len,
+                                     .prefix_only = 1};
         memcpy(ws->tok + ntok, reqs[i].tokens, (size_t)reqs[i].n * sizeof(int32_t));
         ntok += (size_t)reqs[i].n;
     }
@@ -108,16 +118,32 @@ static void score_pass(const gpt2_model *m, gpt2_ws *ws, gpt2_request *reqs, siz
     }
 }
 
-int gpt2_score(const gpt2_model *m, gpt2_ws *ws, gpt2_request *reqs, size_t nreq, wt_error *err) {
-    for (size_t i = 0; i < nreq; i++) WT_TRY(check_request(m, &reqs[i], i, err));
+static int score_all(const gpt2_model *m, gpt2_ws *ws, const gpt2_kv *kv, gpt2_request *reqs,
+                     size_t nreq, wt_error *err) {
+    int past = kv ? kv->len : 0;
+    for (size_t i = 0; i < nreq; i++) {
+        WT_TRY(check_request(m, &reqs[i], i, err));
+        if (past + reqs[i].n > m->cfg.n_ctx)
+            return wt_fail(err, "request %zu: %d cached + %d tokens pass n_ctx (%d)", i, past,
+                           reqs[i].n, m->cfg.n_ctx);
+    }
     size_t a = 0;
     while (a < nreq) {
         size_t b = a, tok = 0;
         while (b < nreq && tok + (size_t)reqs[b].n <= ws->max_tokens) tok += (size_t)reqs[b++].n;
-        score_pass(m, ws, reqs + a, b - a);
+        score_pass(m, ws, kv, reqs + a, b - a);
         a = b;
     }
     return 0;
+}
+
+int gpt2_score(const gpt2_model *m, gpt2_ws *ws, gpt2_request *reqs, size_t nreq, wt_error *err) {
+    return score_all(m, ws, NULL, reqs, nreq, err);
+}
+
+int gpt2_kv_score(const gpt2_model *m, gpt2_ws *ws, const gpt2_kv *kv, gpt2_request *reqs,
+                  size_t nreq, wt_error *err) {
+    return score_all(m, ws, kv, reqs, nreq, err);
 }
 
 size_t gpt2_window_plan(size_t n, int ctx, int stride, gpt2_window *out) {

@@ -4,6 +4,7 @@
 # data is skipped with the places looked at; usage errors exit 2.
 set -uo pipefail
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_vocab
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -61,6 +62,24 @@ grep -q "header says 10 tokens, the file holds 3" "$tmp/err" || fail "shard coun
 "$WEBTEXT_BIN/eval" run --tasks ptb -o "$tmp/o5" 2>/dev/null; [ $? -eq 2 ] || fail "missing --model"
 "$WEBTEXT_BIN/eval" run --model "$tmp/m" --ctx 65 -o "$tmp/o5" 2>/dev/null; [ $? -eq 2 ] || fail "ctx > n_ctx"
 "$WEBTEXT_BIN/eval" run --model "$tmp/nomodel" --data "$d" -o "$tmp/o6" 2>"$tmp/err"; [ $? -eq 1 ] || fail "missing model"
+grep -q "HINT: --model names a Hugging Face GPT-2 folder" "$tmp/err" || fail "missing model HINT"
+[ ! -e "$tmp/o6/results.json" ] || fail "missing model: results written"
+# not GPT-2 (another vocabulary size; a folder without model.safetensors):
+# fails before any task runs, with bin/model's HINT line
+"$WEBTEXT_BIN/model" init --out "$tmp/v1000" --n-layer 1 --n-head 2 --n-embd 32 --n-ctx 64 \
+  --vocab 1000 >/dev/null || fail "model init --vocab"
+"$WEBTEXT_BIN/eval" run --model "$tmp/v1000" --data "$d" --tasks ptb -o "$tmp/o7" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "vocab 1000: exit"
+grep -q "config.json has vocab_size 1000 but the GPT-2 vocabulary" "$tmp/err" || fail "vocab 1000 message"
+grep -q "^HINT: --model names a Hugging Face GPT-2 folder" "$tmp/err" || fail "vocab 1000 HINT"
+grep -q "eval: ptb" "$tmp/err" && fail "vocab 1000: a task ran"
+[ ! -e "$tmp/o7/results.json" ] || fail "vocab 1000: results written"
+mkdir -p "$tmp/half" && cp "$tmp/m/config.json" "$tmp/half/"
+"$WEBTEXT_BIN/eval" run --model "$tmp/half" --data "$d" --tasks ptb -o "$tmp/o8" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "no safetensors: exit"
+grep -q "model.safetensors: cannot open (HINT: --model names a Hugging Face GPT-2" "$tmp/err" ||
+  fail "no safetensors HINT"
+grep -q "eval: ptb" "$tmp/err" && fail "no safetensors: a task ran"
 "$WEBTEXT_BIN/eval" --help | grep -q "run" || fail "help"
 "$WEBTEXT_BIN/eval" run --help | grep -q -- "--stride" || fail "run help"
 "$WEBTEXT_BIN/eval" list --data "$d" | grep -q "ptb/ptb.test.txt" || fail "list"

@@ -8,6 +8,7 @@ set -euo pipefail
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 need_data lambada/lambada_test_openai.jsonl ptb/ptb.test.txt wikitext-2/wiki.test.tokens \
   wikitext-103/wiki.test.tokens
+need_vocab
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -91,6 +92,8 @@ python3 - "$tmp/out/results.json" <<'EOF'
 import json, math, sys
 x = json.load(open(sys.argv[1]))["tasks"]["ptb"]
 assert x["words"] == 82430 and x["lines"] == 3761, x
+# --stride == --ctx: windows overlap by one token, every token is scored
+assert x["unscored_tokens"] == 0 and x["method"]["stride_used"] == 127, x
 assert abs(x["metrics"]["token_ppl"] - 50257) < 50257 * 2e-5
 assert abs(x["metrics"]["word_ppl"] / math.exp(x["tokens"] * math.log(50257) / 82430) - 1) < 2e-5
 EOF

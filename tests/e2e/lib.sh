@@ -37,3 +37,9 @@ with_slurm() {
     WT_SLURM_STARTED=1
   fi
 }
+
+# need_vocab: skip unless the GPT-2 vocabulary that `make deps` installs is there.
+need_vocab() {
+  local v=${WEBTEXT_VOCAB:-${XDG_DATA_HOME:-$HOME/.local/share}/webtext/gpt2-vocab}
+  [ -f "$v/encoder.json" ] || [ -f "$v/vocab.json" ] || skip "no GPT-2 vocabulary in $v" "make deps"
+}

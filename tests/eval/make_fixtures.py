@@ -5,6 +5,8 @@ text from a small made-up vocabulary, deterministic for a given seed.
 
 usage: make_fixtures.py ROOT   (creates ROOT/cbt, ROOT/enwik8, ROOT/text8,
                                 ROOT/1bw, ROOT/webtext)
+       make_fixtures.py --cbt-full ROOT   (only ROOT/cbt: two sets of the real
+                                size, 2,500 questions of 20 long sentences)
 """
 import os
 import random
@@ -34,12 +36,14 @@ def sentence(rng, subject=None):
     return f"Then {subj} 's {rng.choice(NOUNS)} {rng.choice(VERBS)} {obj} !"
 
 
-def cbt_file(path, kind, n, rng):
+def cbt_file(path, kind, n, rng, clauses=1):
+    """n questions; each context line is `clauses` sentences long (the real
+    set's lines are books' sentences of about 20-25 words: clauses=3)."""
     pool = NOUNS if kind == "CN" else NAMES
     with open(path, "w") as f:
         for _ in range(n):
             for i in range(1, 21):
-                f.write(f"{i} {sentence(rng)}\n")
+                f.write(f"{i} {' '.join(sentence(rng) for _ in range(clauses))}\n")
             answer = rng.choice(pool)
             cands = sorted(set(rng.sample(pool, 9) + [answer]))
             while len(cands) < 10:
@@ -102,6 +106,12 @@ def webtext_shard(path, rng, ndocs=7):
 
 
 def main():
+    if sys.argv[1] == "--cbt-full":
+        root, rng = sys.argv[2], random.Random(2500)
+        os.makedirs(os.path.join(root, "cbt"), exist_ok=True)
+        for kind in ["CN", "NE"]:
+            cbt_file(os.path.join(root, "cbt", f"cbtest_{kind}_test_2500ex.txt"), kind, 2500, rng, 3)
+        return
     root = sys.argv[1]
     rng = random.Random(20190214)
     for d in ["cbt", "enwik8", "text8", "1bw", "webtext"]:

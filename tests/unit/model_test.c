@@ -281,6 +281,61 @@ static void test_kv_cache(void **s) {
     gpt2_free(m);
 }
 
+/* gpt2_kv_score: continuations of one cached prefix, batched, each equal to
+ * the reference model's log-probabilities of prefix + continuation; the
+ * cache is left as it was. */
+static void test_kv_score_shared_prefix(void **s) {
+    (void)s;
+    const char *dir = path_in("kvs");
+    make_model(dir, 2, 4, 64, 48, 50257, "F32", 0, 0, 9);
+    wt_error err;
+    gpt2_model *m = gpt2_load(dir, &err);
+    assert_non_null(m);
+    ref_model r;
+    assert_int_equal(ref_load(dir, &r), 0);
+    enum { P = 20, NC = 5, N = 48 };
+    int32_t seq[NC][N];
+    int len[NC];
+    random_tokens(seq[0], P, 50257, 77);
+    for (int c = 0; c < NC; c++) {
+        memcpy(seq[c], seq[0], P * sizeof(int32_t));
+        len[c] = P + 1 + 3 * c; /* continuations of 1, 4, 7, ... tokens */
+        random_tokens(seq[c] + P, len[c] - P, 50257, 100 + (uint64_t)c);
+    }
+    gpt2_ws *ws = gpt2_ws_create(m, 0, &err);
+    gpt2_kv *kv = gpt2_kv_create(m, 0, &err);
+    float *logits = malloc(50257 * sizeof *logits);
+    /* the cache holds the prefix but its last token, which starts every request */
+    assert_int_equal(gpt2_kv_feed(m, ws, kv, seq[0], P - 1, logits, &err), 0);
+    gpt2_request req[NC];
+    float lp[NC][N];
+    int32_t am[NC][N];
+    for (int c = 0; c < NC; c++)
+        req[c] = (gpt2_request){.tokens = seq[c] + P - 1,
+                                .n = len[c] - P + 1,
+                                .first = 1,
+                                .logprob = lp[c],
+                                .argmax = am[c]};
+    assert_int_equal(gpt2_kv_score(m, ws, kv, req, NC, &err), 0);
+    assert_int_equal(gpt2_kv_len(kv), P - 1);
+    for (int c = 0; c < NC; c++) {
+        double rlp[N];
+        int32_t ram[N];
+        ref_logprobs(&r, seq[c], len[c], rlp, ram, NULL);
+        for (int i = P; i < len[c]; i++) {
+            assert_true(fabs(lp[c][i - P] - rlp[i - 1]) < 1e-4);
+            assert_int_equal(am[c][i - P], ram[i - 1]);
+        }
+    }
+    req[0].n = N; /* 19 cached + 48 tokens pass n_ctx */
+    assert_int_equal(gpt2_kv_score(m, ws, kv, req, 1, &err), -1);
+    free(logits);
+    ref_free(&r);
+    gpt2_kv_free(kv);
+    gpt2_ws_free(ws);
+    gpt2_free(m);
+}
+
 static void test_zero_checkpoint(void **s) {
     (void)s;
     const char *dir = path_in("zero");
@@ -577,6 +632,7 @@ int main(void) {
         cmocka_unit_test(test_sliding_windows),
         cmocka_unit_test(test_batch_and_threads_invariant),
         cmocka_unit_test(test_kv_cache),
+        cmocka_unit_test(test_kv_score_shared_prefix),
         cmocka_unit_test(test_zero_checkpoint),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_random_damage),
