@@ -1,22 +1,14 @@
 /* `eval table RESULTS.json... [-o table.md]`: one Table 3 for several runs
  * (e.g. gpt2, gpt2-medium, gpt2-large, gpt2-xl), in the order given, as
  * Markdown and, beside an -o FILE.md, FILE.csv. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "eval/results.h"
+#include "opts.h"
 #include "stream.h"
-
-static void table_usage(FILE *f) {
-    fprintf(f, "usage: eval table RESULTS.json... [-o TABLE.md] [--csv FILE]\n"
-               "One Table 3 with the paper's rows and one row per results.json (in the order\n"
-               "given, labelled by the model's name or folder), each column's protocol stated\n"
-               "once below it, then the LAMBADA variants. -o writes TABLE.md and the CSV beside\n"
-               "it (TABLE.csv; --csv FILE to choose); without -o the Markdown goes to stdout.\n");
-}
 
 /* The CSV path beside an -o path: X.md -> X.csv, else X + ".csv". */
 static void csv_beside(const char *md, char *out, size_t n) {
@@ -28,36 +20,30 @@ static void csv_beside(const char *md, char *out, size_t n) {
 }
 
 int eval_cmd_table(int argc, char **argv) {
-    static const struct option lo[] = {
-        {"output", 1, 0, 'o'}, {"csv", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     const char *out = NULL, *csv = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-        if (c == 'o')
-            out = optarg;
-        else if (c == 'c')
-            csv = optarg;
-        else if (c == 'h') {
-            table_usage(stdout);
-            return WT_EXIT_OK;
-        } else {
-            table_usage(stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
-    size_t n = (size_t)(argc - optind);
-    if (n == 0) {
-        fprintf(stderr, "eval table: no RESULTS.json given\n");
-        table_usage(stderr);
-        return WT_EXIT_USAGE;
-    }
+    const wt_opt table[] = {WT_STR("output", 'o', &out, "TABLE.md", NULL,
+                                   "write the Markdown here and the CSV beside it (TABLE.csv);\n"
+                                   "without -o the Markdown goes to stdout"),
+                            WT_STR("csv", 0, &csv, "FILE", NULL, "the CSV's path instead"),
+                            WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "eval table", "RESULTS.json... [-o TABLE.md] [--csv FILE]",
+        "One Table 3 with the paper's rows and one row per results.json (in the order\n"
+        "given, labelled by the model's name or folder), each column's protocol stated\n"
+        "once below it, then the LAMBADA variants.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    size_t n = (size_t)(argc - first);
+    if (n == 0) return wt_opts_usage_error(&spec, "no RESULTS.json given");
+    int optind_first = first;
     json_t **res = calloc(n, sizeof *res);
     const char **labels = calloc(n, sizeof *labels);
     int rc = res && labels ? 0 : -1;
     wt_error err = {{0}};
     if (rc < 0) wt_fail(&err, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *path = argv[optind + (int)i];
+        const char *path = argv[optind_first + (int)i];
         json_error_t je;
         res[i] = json_load_file(path, 0, &je);
         if (!res[i]) {

@@ -1,7 +1,6 @@
 /* bin/eval: zero-shot evaluation of a GPT-2 checkpoint on the paper's
  * benchmarks. `eval run` scores the chosen tasks and writes results.json and
  * results.md; `eval list` shows the tasks and the files each expects. */
-#include <getopt.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +12,18 @@
 #include "eval/eval.h"
 #include "eval/results.h"
 #include "jsonl.h"
+#include "opts.h"
 #include "paths.h"
 #include "stream.h"
 
 #ifndef WEBTEXT_VERSION
 #define WEBTEXT_VERSION "unknown"
 #endif
+
+/* The --data row's help, in `list` and `run`. */
+#define DATA_OPT_HELP                                                                              \
+    "data root (default $WEBTEXT_DATA, else\n"                                                     \
+    "~/.local/share/webtext/data, filled by `make data`)"
 
 static const char *data_root(const char *opt, char *buf, size_t n) {
     if (opt) return opt;
@@ -53,19 +58,15 @@ static const char *task_path(const eval_task *t, const char *root, const char *w
 
 static int cmd_list(int argc, char **argv) {
     const char *data = NULL;
-    static const struct option lo[] = {{"data", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    int o;
-    while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        if (o == 'd')
-            data = optarg;
-        else if (o == 'h') {
-            printf("usage: eval list [--data DIR]\nLists the tasks, the files each reads under "
-                   "the data root (default $WEBTEXT_DATA, else ~/.local/share/webtext/data, "
-                   "filled by `make data`) and whether they are there.\n");
-            return 0;
-        } else
-            return WT_EXIT_USAGE;
-    }
+    const wt_opt table[] = {WT_STR("data", 0, &data, "DIR", NULL, DATA_OPT_HELP), WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "eval list", "[--data DIR]",
+        "Lists the tasks, the files each reads under the data root and whether\n"
+        "they are there.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (first < argc) return wt_opts_usage_error(&spec, "unexpected argument '%s'", argv[first]);
     size_t n;
     const eval_task *t = eval_tasks(&n);
     char rbuf[4096];
@@ -88,125 +89,50 @@ typedef struct run_opts {
     bool quiet, force, samples, no_prefix_cache;
 } run_opts;
 
-static void run_usage(FILE *f) {
-    fprintf(f,
-            "usage: eval run --model DIR [--tasks LIST] [options] -o OUTDIR\n"
-            "  --model DIR      Hugging Face GPT-2 folder (config.json + model.safetensors),\n"
-            "                   or a name (gpt2, gpt2-medium, gpt2-large, gpt2-xl) fetched by\n"
-            "                   pipelines/get-model.sh into ~/.cache/webtext/models\n"
-            "  --tasks LIST     comma-separated: lambada,cbt-cn,cbt-ne,wikitext2,ptb,enwik8,\n"
-            "                   text8,wikitext103,1bw,webtext, or all (default all)\n"
-            "  --data DIR       data root (default $WEBTEXT_DATA, else\n"
-            "                   ~/.local/share/webtext/data); see `eval list`\n"
-            "  --webtext DIR    folder of tokens-*.bin.zst shards (default DATA/webtext)\n"
-            "  --vocab DIR      GPT-2 vocabulary (default: the model folder if it has one, else\n"
-            "                   $WEBTEXT_VOCAB or ~/.local/share/webtext/gpt2-vocab)\n"
-            "  --limit N        first N examples: LAMBADA passages, CBT questions, lines of\n"
-            "                   WikiText/PTB/1BW, WebText documents, N*1000 bytes of enwik8/text8\n"
-            "  --ctx C          tokens per window (default the model's n_ctx)\n"
-            "  --stride S       sliding-window stride (default C/2)\n"
-            "  --batch B        requests per scoring call (default 32)\n"
-            "  --threads N      BLAS threads (default all cores)\n"
-            "  --overlap FILE   8-gram overlap report (dedup) to include in results.md\n"
-            "  -o OUTDIR        writes OUTDIR/results.json and OUTDIR/results.md\n"
-            "  --force          overwrite existing results   --quiet  no progress\n"
-            "  --samples        per-example records (LAMBADA, CBT): OUTDIR/TASK.samples.jsonl\n"
-            "  --no-prefix-cache  CBT: re-run the shared context for every candidate (the\n"
-            "                   uncached reference; about ten times slower)\n"
-            "  --stats FILE     run statistics as JSON\n");
-}
-
 static int parse_run(int argc, char **argv, run_opts *o) {
-    static const struct option lo[] = {{"model", 1, 0, 'm'},
-                                       {"tasks", 1, 0, 't'},
-                                       {"data", 1, 0, 'd'},
-                                       {"webtext", 1, 0, 'w'},
-                                       {"vocab", 1, 0, 'v'},
-                                       {"limit", 1, 0, 'l'},
-                                       {"ctx", 1, 0, 'c'},
-                                       {"stride", 1, 0, 's'},
-                                       {"batch", 1, 0, 'b'},
-                                       {"threads", 1, 0, 'j'},
-                                       {"overlap", 1, 0, 'O'},
-                                       {"stats", 1, 0, 'S'},
-                                       {"output", 1, 0, 'o'},
-                                       {"quiet", 0, 0, 'q'},
-                                       {"force", 0, 0, 'f'},
-                                       {"samples", 0, 0, 'x'},
-                                       {"help", 0, 0, 'h'},
-                                       {"no-prefix-cache", 0, 0, 'P'},
-                                       {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "o:qfh", lo, NULL)) != -1) {
-        switch (c) {
-        case 'm':
-            o->model = optarg;
-            break;
-        case 't':
-            o->tasks = optarg;
-            break;
-        case 'd':
-            o->data = optarg;
-            break;
-        case 'w':
-            o->webtext = optarg;
-            break;
-        case 'v':
-            o->vocab = optarg;
-            break;
-        case 'O':
-            o->overlap = optarg;
-            break;
-        case 'S':
-            o->stats = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'f':
-            o->force = true;
-            break;
-        case 'x':
-            o->samples = true;
-            break;
-        case 'P':
-            o->no_prefix_cache = true;
-            break;
-        case 'l':
-            if (wt_parse_i64("eval", "--limit", optarg, 0, INT64_MAX, &o->limit) < 0) return -1;
-            break;
-        case 'c':
-            if (wt_parse_i64("eval", "--ctx", optarg, 2, 1 << 20, &o->ctx) < 0) return -1;
-            break;
-        case 's':
-            if (wt_parse_i64("eval", "--stride", optarg, 1, 1 << 20, &o->stride) < 0) return -1;
-            break;
-        case 'b':
-            if (wt_parse_i64("eval", "--batch", optarg, 1, 1 << 20, &o->batch) < 0) return -1;
-            break;
-        case 'j':
-            if (wt_parse_i64("eval", "--threads", optarg, -1, 4096, &o->threads) < 0) return -1;
-            break;
-        case 'h':
-            run_usage(stdout);
-            exit(0);
-        default:
-            run_usage(stderr);
-            return -1;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "eval: unexpected argument '%s'\n", argv[optind]);
-        return -1;
-    }
-    if (!o->model || !o->out) {
-        fprintf(stderr, "eval: --model and -o are required\n");
-        run_usage(stderr);
-        return -1;
-    }
+    const wt_opt table[] = {
+        WT_STR("model", 0, &o->model, "DIR|NAME", NULL,
+               "Hugging Face GPT-2 folder (config.json + model.safetensors),\n"
+               "or a name (gpt2, gpt2-medium, gpt2-large, gpt2-xl) fetched by\n"
+               "pipelines/get-model.sh into ~/.cache/webtext/models (required)"),
+        WT_STR("tasks", 0, &o->tasks, "LIST", "all",
+               "comma-separated: lambada,cbt-cn,cbt-ne,wikitext2,ptb,enwik8,\n"
+               "text8,wikitext103,1bw,webtext, or all"),
+        WT_STR("data", 0, &o->data, "DIR", NULL, DATA_OPT_HELP "; see `eval list`"),
+        WT_STR("webtext", 0, &o->webtext, "DIR", NULL,
+               "folder of tokens-*.bin.zst shards (default DATA/webtext)"),
+        WT_STR("vocab", 0, &o->vocab, "DIR", NULL,
+               "GPT-2 vocabulary (default: the model folder if it has one, else\n"
+               "$WEBTEXT_VOCAB or ~/.local/share/webtext/gpt2-vocab)"),
+        WT_INT("limit", 0, &o->limit, "N", NULL, 0, 9.2e18,
+               "first N examples: LAMBADA passages, CBT questions, lines of\n"
+               "WikiText/PTB/1BW, WebText documents, N*1000 bytes of enwik8/text8"),
+        WT_INT("ctx", 0, &o->ctx, "C", NULL, 2, 1 << 20,
+               "tokens per window (default the model's n_ctx)"),
+        WT_INT("stride", 0, &o->stride, "S", NULL, 1, 1 << 20,
+               "sliding-window stride (default C/2)"),
+        WT_INT("batch", 0, &o->batch, "B", "32", 1, 1 << 20, "requests per scoring call"),
+        WT_INT("threads", 0, &o->threads, "N", NULL, -1, 4096, "BLAS threads (default all cores)"),
+        WT_STR("overlap", 0, &o->overlap, "FILE", NULL,
+               "8-gram overlap report (dedup) to include in results.md"),
+        WT_STR("output", 'o', &o->out, "OUTDIR", NULL,
+               "writes OUTDIR/results.json and OUTDIR/results.md (required)"),
+        WT_FLAG("force", 'f', &o->force, "overwrite existing results"),
+        WT_FLAG("quiet", 'q', &o->quiet, "no progress"),
+        WT_FLAG("samples", 0, &o->samples,
+                "per-example records (LAMBADA, CBT): OUTDIR/TASK.samples.jsonl"),
+        WT_FLAG("no-prefix-cache", 0, &o->no_prefix_cache,
+                "CBT: re-run the shared context for every candidate (the\n"
+                "uncached reference; about ten times slower)"),
+        WT_STR("stats", 0, &o->stats, "FILE", NULL, "run statistics as JSON"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {"eval run", "--model DIR|NAME [--tasks LIST] [options] -o OUTDIR",
+                              NULL, table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code == WT_EXIT_OK ? 1 : -1;
+    if (first < argc)
+        return wt_opts_usage_error(&spec, "unexpected argument '%s'", argv[first]), -1;
+    if (!o->model || !o->out) return wt_opts_usage_error(&spec, "--model and -o are required"), -1;
     return 0;
 }
 
@@ -316,8 +242,9 @@ static int run_tasks(eval_ctx *c, const run_opts *o, const bool *sel, json_t *re
 }
 
 static int cmd_run(int argc, char **argv) {
-    run_opts o = {.batch = 32, .threads = 0};
-    if (parse_run(argc, argv, &o) < 0) return WT_EXIT_USAGE;
+    run_opts o = {0};
+    int prc = parse_run(argc, argv, &o);
+    if (prc) return prc > 0 ? WT_EXIT_OK : WT_EXIT_USAGE;
     size_t ntask;
     const eval_task *tasks = eval_tasks(&ntask);
     bool sel[16] = {0};
