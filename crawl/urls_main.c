@@ -53,7 +53,7 @@ static const char usage_text[] =
     "      --force                 redo even if all outputs exist\n"
     "      --stats FILE            also write the statistics to FILE\n"
     "  -q, --quiet                 no progress line\n"
-    "  -h, --help                  this help\n";
+    "  " WT_PROGRESS_USAGE "  -h, --help                  this help\n";
 
 typedef struct {
     char **inputs;
@@ -63,6 +63,7 @@ typedef struct {
     crawl_reduce_opts red;
     int64_t shards, partitions, threads;
     bool strict, force, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } options;
 
 /* Parses "YYYY-MM-DD" (UTC midnight) or unix seconds. */
@@ -97,7 +98,8 @@ static int parse_options(int argc, char **argv, options *o) {
         O_STRICT,
         O_FORCE,
         O_STATS,
-        O_PRINT
+        O_PRINT,
+        O_PROGRESS
     };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
@@ -116,10 +118,12 @@ static int parse_options(int argc, char **argv, options *o) {
         {"force", no_argument, 0, O_FORCE},
         {"stats", required_argument, 0, O_STATS},
         {"quiet", no_argument, 0, 'q'},
+        {"progress-interval", required_argument, 0, O_PROGRESS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
+    o->progress_interval = WT_PROGRESS_INTERVAL;
     o->sel.after = INT64_MIN;
     o->sel.before = 1514764800; /* 2018-01-01T00:00:00Z: WebText has no links after 2017 */
     o->red.min_score = 3;
@@ -185,6 +189,9 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         case 'q':
             o->quiet = true;
+            break;
+        case O_PROGRESS:
+            if (wt_progress_parse_interval(PROG, optarg, &o->progress_interval) < 0) return -1;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -387,6 +394,7 @@ static int run_map(const options *o, crawl_parts *parts, crawl_urls_counts *tota
             bytes += (uint64_t)st.st_size;
     }
     wt_progress_init(&prog, "crawl urls: reading", "MB", 1e6, bytes, o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     m.progress = &prog;
     int rc = 0;
     if (!m.counts || !m.errs || !m.failed) rc = wt_fail(err, "out of memory");
@@ -425,6 +433,7 @@ static int run_reduce(const options *o, crawl_parts *parts, int64_t nparts,
     emit_ctx e = {w, o->shards};
     wt_progress prog;
     wt_progress_init(&prog, "crawl urls: dedup", "partitions", 1, (uint64_t)nparts, o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     for (int64_t p = 0; p < nparts && rc == 0; p++) {
         rc = crawl_reduce_partition(crawl_parts_path(parts, (int)p), &o->red, emit_url, &e, rc_out,
                                     err);

@@ -44,7 +44,8 @@ enum {
     O_STATS,
     O_WORK,
     O_KEEP,
-    O_VERIFY
+    O_VERIFY,
+    O_PROGRESS
 };
 
 static const struct option LONGOPTS[] = {{"bands", 1, 0, O_BANDS},
@@ -59,6 +60,7 @@ static const struct option LONGOPTS[] = {{"bands", 1, 0, O_BANDS},
                                          {"force", 0, 0, O_FORCE},
                                          {"strict", 0, 0, O_STRICT},
                                          {"quiet", 0, 0, O_QUIET},
+                                         {"progress-interval", 1, 0, O_PROGRESS},
                                          {"stats", 1, 0, O_STATS},
                                          {"work", 1, 0, O_WORK},
                                          {"keep-work", 0, 0, O_KEEP},
@@ -84,13 +86,14 @@ static const char *COMMON_HELP =
     "                     --rank $SLURM_ARRAY_TASK_ID --world $SLURM_ARRAY_TASK_COUNT)\n"
     "  --force            redo complete outputs\n"
     "  --strict           the first bad record is fatal\n"
-    "  --quiet            no progress line\n"
+    "  --quiet            no progress line\n" WT_PROGRESS_USAGE
     "  --stats FILE       write the step's statistics as JSON\n";
 
 /* Parses argv into c; returns -1 for --help (printed), -2 on a usage error. */
 static int cli_parse(cli *c, int argc, char **argv, const char *usage) {
     dedup_params_default(&c->p);
-    c->o = (dedup_opts){.threads = wt_ncpus(), .rank = 0, .world = 1};
+    c->o = (dedup_opts){
+        .threads = wt_ncpus(), .rank = 0, .world = 1, .progress_interval = WT_PROGRESS_INTERVAL};
     int64_t v;
     int opt;
     optind = 1;
@@ -119,6 +122,9 @@ static int cli_parse(cli *c, int argc, char **argv, const char *usage) {
             break;
         case O_QUIET:
             c->o.quiet = true;
+            break;
+        case O_PROGRESS:
+            if (wt_progress_parse_interval(PROG, optarg, &c->o.progress_interval) < 0) return -2;
             break;
         case O_KEEP:
             c->keep_work = true;

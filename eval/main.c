@@ -84,6 +84,7 @@ typedef struct run_opts {
     const char *model, *tasks, *data, *webtext, *out, *vocab, *overlap, *stats;
     int64_t limit, ctx, stride, batch, threads;
     bool quiet, force, samples;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } run_opts;
 
 static void run_usage(FILE *f) {
@@ -106,17 +107,29 @@ static void run_usage(FILE *f) {
             "  -o OUTDIR        writes OUTDIR/results.json and OUTDIR/results.md\n"
             "  --force          overwrite existing results   --quiet  no progress\n"
             "  --samples        per-example records (LAMBADA, CBT): OUTDIR/TASK.samples.jsonl\n"
-            "  --stats FILE     run statistics as JSON\n");
+            "  --stats FILE     run statistics as JSON\n" WT_PROGRESS_USAGE);
 }
 
 static int parse_run(int argc, char **argv, run_opts *o) {
-    static const struct option lo[] = {
-        {"model", 1, 0, 'm'},   {"tasks", 1, 0, 't'},   {"data", 1, 0, 'd'},
-        {"webtext", 1, 0, 'w'}, {"vocab", 1, 0, 'v'},   {"limit", 1, 0, 'l'},
-        {"ctx", 1, 0, 'c'},     {"stride", 1, 0, 's'},  {"batch", 1, 0, 'b'},
-        {"threads", 1, 0, 'j'}, {"overlap", 1, 0, 'O'}, {"stats", 1, 0, 'S'},
-        {"output", 1, 0, 'o'},  {"quiet", 0, 0, 'q'},   {"force", 0, 0, 'f'},
-        {"samples", 0, 0, 'x'}, {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+    static const struct option lo[] = {{"model", 1, 0, 'm'},
+                                       {"tasks", 1, 0, 't'},
+                                       {"data", 1, 0, 'd'},
+                                       {"webtext", 1, 0, 'w'},
+                                       {"vocab", 1, 0, 'v'},
+                                       {"limit", 1, 0, 'l'},
+                                       {"ctx", 1, 0, 'c'},
+                                       {"stride", 1, 0, 's'},
+                                       {"batch", 1, 0, 'b'},
+                                       {"threads", 1, 0, 'j'},
+                                       {"overlap", 1, 0, 'O'},
+                                       {"stats", 1, 0, 'S'},
+                                       {"output", 1, 0, 'o'},
+                                       {"quiet", 0, 0, 'q'},
+                                       {"force", 0, 0, 'f'},
+                                       {"samples", 0, 0, 'x'},
+                                       {"help", 0, 0, 'h'},
+                                       {"progress-interval", 1, 0, 'P'},
+                                       {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:qfh", lo, NULL)) != -1) {
         switch (c) {
@@ -152,6 +165,9 @@ static int parse_run(int argc, char **argv, run_opts *o) {
             break;
         case 'x':
             o->samples = true;
+            break;
+        case 'P':
+            if (wt_progress_parse_interval("eval", optarg, &o->progress_interval) < 0) return -1;
             break;
         case 'l':
             if (wt_parse_i64("eval", "--limit", optarg, 0, INT64_MAX, &o->limit) < 0) return -1;
@@ -292,7 +308,7 @@ static int run_tasks(eval_ctx *c, const run_opts *o, const bool *sel, json_t *re
 }
 
 static int cmd_run(int argc, char **argv) {
-    run_opts o = {.batch = 32, .threads = 0};
+    run_opts o = {.batch = 32, .threads = 0, .progress_interval = WT_PROGRESS_INTERVAL};
     if (parse_run(argc, argv, &o) < 0) return WT_EXIT_USAGE;
     size_t ntask;
     const eval_task *tasks = eval_tasks(&ntask);
@@ -344,6 +360,7 @@ static int cmd_run(int argc, char **argv) {
                   .batch = (int)o.batch,
                   .limit = o.limit,
                   .quiet = o.quiet,
+                  .progress_interval = o.progress_interval,
                   .webtext_dir = o.webtext,
                   .samples_dir = o.samples ? o.out : NULL};
     char when[32];

@@ -127,6 +127,7 @@ int eval_task_cbt(eval_ctx *c, const char *name, const char *path, json_t *out, 
     WT_TRY(cbt_read(path, c->limit, &s, err));
     wt_progress p;
     wt_progress_init(&p, name, "ex", 1, s.n, c->quiet);
+    wt_progress_every(&p, c->progress_interval);
     const size_t chunk = 16;
     double score[16 * CBT_MAX_CANDIDATES];
     size_t correct = 0;

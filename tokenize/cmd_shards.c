@@ -38,12 +38,13 @@ static const char *usage =
     "  --force           rewrite outputs that are already complete\n"
     "  --strict          a bad record is fatal\n"
     "  --stats FILE      write statistics as JSON\n"
-    "  --quiet           no progress line\n";
+    "  --quiet           no progress line\n" WT_PROGRESS_USAGE;
 
 typedef struct opts {
     const char *vocab, *field, *out_dir, *stats;
     int threads, level;
     bool force, strict, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } opts;
 
 typedef struct counts {
@@ -182,6 +183,7 @@ static int shard_one(const opts *o, const char *in, const tok_vocab *v, wt_pool 
     snprintf(label, sizeof label, "tokenize %.50s",
              strrchr(bin, '/') ? strrchr(bin, '/') + 1 : bin);
     wt_progress_init(&prog, label, "MB", 1e6, wt_reader_raw_size(r), o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     counts fc = {0};
     int rc = 0;
     for (;;) {
@@ -293,9 +295,10 @@ int tokenize_cmd_shards(int argc, char **argv) {
                                           {"strict", no_argument, NULL, 'S'},
                                           {"stats", required_argument, NULL, 's'},
                                           {"quiet", no_argument, NULL, 'q'},
+                                          {"progress-interval", required_argument, NULL, 'P'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    opts o = {.field = "text", .level = 3};
+    opts o = {.field = "text", .level = 3, .progress_interval = WT_PROGRESS_INTERVAL};
     int64_t num = 0;
     int c;
     optind = 1;
@@ -321,6 +324,10 @@ int tokenize_cmd_shards(int argc, char **argv) {
             break;
         case 'q':
             o.quiet = true;
+            break;
+        case 'P':
+            if (wt_progress_parse_interval("tokenize shards", optarg, &o.progress_interval))
+                return WT_EXIT_USAGE;
             break;
         case 't':
             if (wt_parse_i64("tokenize shards", "--threads", optarg, 0, 1024, &num))
