@@ -93,6 +93,11 @@ for u in open(urls).read().split():
         print("  FAIL: body beyond --max-body"); fail = True
     elif "redir?to=" in u and (r or l.get("reason") != "private_address"):
         print("  FAIL: a private target was not refused"); fail = True
+    elif any(x in u for x in ("to=http://2130706433:", "to=http://0x7f000001:", "to=http://0177.0.0.1:",
+                              "to=http://127.1:")) and \
+            l.get("final_url") != "http://127.0.0.1:%s/page" % u.rsplit(":", 1)[1].split("/")[0]:
+        # other spellings of 127.0.0.1 are normalised before the address check
+        print("  FAIL: final_url is not http://127.0.0.1:PORT/page"); fail = True
     elif path in ("trickle", "trickle-head", "silent") and not (l and l.get("reason") in ("timeout",)) \
             and not (r and r[1]):
         print("  FAIL: a slow server not cut by the timeout"); fail = True
