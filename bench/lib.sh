@@ -41,3 +41,19 @@ bench_ratio() {
   awk -v l="$1" -v an="$2" -v a="$3" -v bn="$4" -v b="$5" -v u="$6" -v m="$BENCH_METHOD" 'BEGIN {
     printf "ratio %s: %s %.1f %s / %s %.1f %s = %.2f  [%s]\n", l, an, a, u, bn, b, u, a / b, m }'
 }
+
+# bench_rates NAME CMD...: CMD prints one rate (a number) on its last stdout
+#   line, measured by the program itself (in-process); BENCH_WARMUP runs
+#   unreported, BENCH_REPS measured. Sets NAME_rate (the median) and prints one line.
+bench_rates() {
+  local name=$1 i v rates=() m
+  shift
+  for ((i = 0; i < BENCH_WARMUP + BENCH_REPS; i++)); do
+    v=$("$@" | tail -n 1) || { echo "bench: $name failed: $*"; return 1; }
+    [[ $v =~ ^[0-9.]+$ ]] || { echo "bench: $name printed '$v', not a rate"; return 1; }
+    [ "$i" -ge "$BENCH_WARMUP" ] && rates+=("$v")
+  done
+  m=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  printf -v "${name}_rate" '%s' "$m"
+  printf '%-14s median %s (runs: %s)\n' "$name" "$m" "${rates[*]}"
+}
