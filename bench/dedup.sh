@@ -68,10 +68,11 @@ for side, d in (("ours", sys.argv[2]), ("datatrove_py", sys.argv[3])):
             # one survivor among the exact copies, or none when a near copy of theirs survives
             k = sum(g in kept for g in ex)
             exact_n += 1
-            exact_ok += k == 1 or (k == 0 and any(g in kept for g in near))
+            ok = k == 1 or (k == 0 and any(g in kept for g in near))
+            exact_ok += ok
             # ours only: the base lost to a same-URL page took its exact copies with it
             # (a known dedup issue: the URL winner is not the cluster's survivor)
-            url_lost += k == 0 and any(truth[g]["kind"] == "url" and g in kept for g in ms)
+            url_lost += not ok and k == 0 and any(truth[g]["kind"] == "url" and g in kept for g in ms)
         for g in ms:
             if truth[g]["kind"] == "near":
                 near_n += 1
