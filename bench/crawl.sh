@@ -6,6 +6,9 @@
 # URLs fail fast (connection refused on a closed loopback port, spread over
 # 65,536 hosts so the host table and robots cache are exercised).
 # Prints pages/s for both, the ratio, and peak RSS. Timings never fail the run.
+# Both sides whole process, the median of 5 runs after 1 warm-up each
+# (bench/lib.sh); the same work checked: curl got 200 for every page, crawl
+# fetch stored every page as a response.
 set -euo pipefail
 : "${WEBTEXT_BIN:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
 CRAWL="$WEBTEXT_BIN/crawl"
@@ -13,6 +16,7 @@ PAGES=${BENCH_PAGES:-10000}
 BIG=${BENCH_BIG_URLS:-1000000}
 read -r -a EXTRA <<<"${BENCH_CRAWL_ARGS:-}" # e.g. BENCH_CRAWL_ARGS="--gzip-level 1"
 HOSTS=64
+source "$(dirname "$0")/lib.sh"
 
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     echo "installing nginx (Debian) for the benchmark"
@@ -98,24 +102,17 @@ rss_run() {
     fi
 }
 
-best_curl=0 best_crawl=0
-for round in 1 2; do
-    t0=$(now)
-    curl -s --parallel --parallel-max 64 "${CRES[@]}" -K "$TMP/curl.cfg" 2>/dev/null
-    t1=$(now)
-    r=$(rate "$PAGES" "$t0" "$t1"); [ "$r" -gt "$best_curl" ] && best_curl=$r
-    rm -f "$TMP"/out.*
-    t0=$(now)
-    rss_run "$CRAWL" fetch "$TMP/urls.txt" -o "$TMP/out.warc.gz" --allow-private "${FRES[@]}" \
-        --delay 0 --concurrency 64 --per-host 2 --quiet --stats "$TMP/stats.json" ${EXTRA[@]+"${EXTRA[@]}"}
-    t1=$(now)
-    r=$(rate "$PAGES" "$t0" "$t1"); [ "$r" -gt "$best_crawl" ] && best_crawl=$r
-    echo "round $round: curl ${best_curl} pages/s so far, crawl fetch ${r} pages/s, RSS $(cat "$TMP/rss") KB"
-done
+bench_time curl ":" bash -c "curl -s --parallel --parallel-max 64 $(printf "'%s' " "${CRES[@]}") \
+    -K '$TMP/curl.cfg' -w '%{http_code}\n' >'$TMP/curl.codes' 2>/dev/null"
+ok=$(grep -c '^200$' "$TMP/curl.codes" || true)
+[ "$ok" -eq "$PAGES" ] || { echo "not the same work: curl got $ok/$PAGES pages"; exit 1; }
+bench_time crawl_fetch "rm -f '$TMP'/out.*" "$CRAWL" fetch "$TMP/urls.txt" -o "$TMP/out.warc.gz" --allow-private "${FRES[@]}" \
+    --delay 0 --concurrency 64 --per-host 2 --quiet --stats "$TMP/stats.json" ${EXTRA[@]+"${EXTRA[@]}"}
 responses=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["responses"])' "$TMP/stats.json")
-echo "crawl fetch stored $responses/$PAGES responses, WARC $(stat -c %s "$TMP/out.warc.gz") bytes"
-echo "fetch $PAGES loopback pages: curl --parallel-max 64 ${best_curl} pages/s, crawl fetch (WARC) ${best_crawl} pages/s"
-python3 -c "import sys; print(f'ratio crawl/curl: {int(sys.argv[1]) / int(sys.argv[2]):.2f}x (target >= 1.0)')" "$best_crawl" "$best_curl"
+[ "$responses" -eq "$PAGES" ] || { echo "not the same work: crawl fetch stored $responses/$PAGES responses"; exit 1; }
+echo "same work: curl 200 for $ok/$PAGES pages; crawl fetch stored $responses/$PAGES responses, WARC $(stat -c %s "$TMP/out.warc.gz") bytes"
+bench_ratio "crawl fetch (WARC) / curl --parallel-max 64 (pages/s; target >= 1.0)" crawl_fetch \
+  "$(awk -v n="$PAGES" -v s="$crawl_fetch_s" 'BEGIN { print n / s }')" curl "$(awk -v n="$PAGES" -v s="$curl_s" 'BEGIN { print n / s }')" pages/s
 
 # peak RSS for a 1M-URL shard: connection refused on 65,536 loopback hosts
 python3 - "$TMP/big.jsonl" "$BIG" "$CLOSED" <<'PY'

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# bench: `crawl urls` on a synthetic Pushshift-like dump (default 2,000,000
-# lines, CRAWL_BENCH_LINES to change): throughput and peak RSS (/usr/bin/time -v)
-# with 1 and 16 dedup partitions, against the anchor: a Python json.loads +
-# per-post filter + in-memory dict dedup in the style of the reproductions
-# (jcpeterson extract_urls.py / OWT2), run on the same file in the same run.
+# bench: `crawl urls` on a synthetic Pushshift-like dump (default 400,000
+# lines, CRAWL_BENCH_LINES to change): throughput and peak RSS with 1 and 16
+# dedup partitions, against the anchor: a Python json.loads + per-post filter +
+# in-memory dict dedup in the style of the reproductions (jcpeterson
+# extract_urls.py / OWT2), run on the same file in the same run. Both whole
+# process, the median of 5 runs after 1 warm-up each (bench/lib.sh); the same
+# work checked: both keep the same number of URLs.
 set -euo pipefail
 : "${WEBTEXT_BIN:?}"
-lines=${CRAWL_BENCH_LINES:-2000000}
+lines=${CRAWL_BENCH_LINES:-400000}
+source "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -36,17 +39,8 @@ PY
 size=$(stat -c %s "$tmp/RS_synth.zst")
 echo "input: $lines lines, $((size / 1000000)) MB zstd ($(zstd -dc "$tmp/RS_synth.zst" | wc -c | awk '{printf "%d", $1/1e6}') MB NDJSON)"
 
-run() { # NAME COMMAND...: wall seconds and peak RSS
-  /usr/bin/time -v "${@:2}" 2>"$tmp/$1.time" >/dev/null
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/$1.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/$1.time")
-  cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$tmp/$1.time")
-  echo "$1: ${wall}s wall, ${cpu}s CPU, peak RSS $((rss / 1024)) MiB"
-  eval "${1//-/_}_wall=$wall ${1//-/_}_cpu=$cpu"
-}
-run crawl-p1 "$WEBTEXT_BIN/crawl" urls -q --threads 1 --partitions 1 "$tmp/RS_synth.zst" -o "$tmp/p1"
-run crawl-p16 "$WEBTEXT_BIN/crawl" urls -q --threads 1 --partitions 16 "$tmp/RS_synth.zst" -o "$tmp/p16"
+bench_time crawl_p1 "rm -rf '$tmp/p1'" "$WEBTEXT_BIN/crawl" urls -q --threads 1 --partitions 1 "$tmp/RS_synth.zst" -o "$tmp/p1"
+bench_time crawl_p16 "rm -rf '$tmp/p16'" "$WEBTEXT_BIN/crawl" urls -q --threads 1 --partitions 16 "$tmp/RS_synth.zst" -o "$tmp/p16"
 cmp <(zstd -dc "$tmp/p1/urls-00000.jsonl.zst") <(zstd -dc "$tmp/p16/urls-00000.jsonl.zst") ||
   { echo "partition count changed the output"; exit 1; }
 jq -c '{records_read, self_posts, nsfw, duplicate_urls_merged, low_score, kept, peak_partition_bytes}' "$tmp/p16/stats.json"
@@ -64,6 +58,13 @@ for line in p.stdout:
     if (o.get("score") or 0) > best.get(url, -1): best[url] = o.get("score") or 0
 print(sum(1 for s in best.values() if s >= 3))
 PY
-run anchor python3 "$tmp/anchor.py" "$tmp/RS_synth.zst"
-awk -v a="$anchor_wall" -v c="$crawl_p16_wall" -v ac="$anchor_cpu" -v cc="$crawl_p16_cpu" \
-  'BEGIN {printf "ratio (anchor / crawl urls, 16 partitions): wall %.2f, CPU %.2f\n", a / c, ac / cc}'
+bench_time anchor ":" bash -c "python3 '$tmp/anchor.py' '$tmp/RS_synth.zst' >'$tmp/anchor.kept'"
+ours_kept=$(jq .kept "$tmp/p16/stats.json")
+[ "$(cat "$tmp/anchor.kept")" = "$ours_kept" ] ||
+  { echo "not the same work: crawl urls kept $ours_kept URLs, the anchor $(cat "$tmp/anchor.kept")"; exit 1; }
+echo "same work: both keep $ours_kept URLs"
+bench_ratio "crawl urls (16 partitions) / anchor (lines/s)" crawl_p16 "$(awk -v n="$lines" -v s="$crawl_p16_s" 'BEGIN { print n / s }')" \
+  anchor "$(awk -v n="$lines" -v s="$anchor_s" 'BEGIN { print n / s }')" lines/s
+BENCH_METHOD="per CPU-second (median CPU time of the same runs), whole process on both sides" \
+  bench_ratio "crawl urls (16 partitions) / anchor (lines per CPU-second)" crawl_p16 "$(awk -v n="$lines" -v s="$crawl_p16_cpu" 'BEGIN { print n / s }')" \
+  anchor "$(awk -v n="$lines" -v s="$anchor_cpu" 'BEGIN { print n / s }')" lines/cpu-s

@@ -69,13 +69,14 @@ static void usage(FILE *f) {
             "      --stats FILE        write statistics as JSON\n"
             "      --threads N         accepted; one fetch loop and one writer thread\n"
             "      --quiet             no progress line\n"
-            "  -h, --help\n");
+            "  " WT_PROGRESS_USAGE "  -h, --help\n");
 }
 
 typedef struct cli {
     fetch_opts o;
     const char *input, *output, *log, *stats, *contact;
     bool force, strict, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
     int gzip_level;
     char *ua_owned;
 } cli;
@@ -118,7 +119,8 @@ static int parse_args(int argc, char **argv, cli *c) {
         O_THREADS,
         O_QUIET,
         O_GZLEVEL,
-        O_CACERT
+        O_CACERT,
+        O_PROGRESS
     };
     static const struct option longs[] = {{"output", required_argument, 0, 'o'},
                                           {"log", required_argument, 0, O_LOG},
@@ -148,6 +150,7 @@ static int parse_args(int argc, char **argv, cli *c) {
                                           {"quiet", no_argument, 0, O_QUIET},
                                           {"gzip-level", required_argument, 0, O_GZLEVEL},
                                           {"cacert", required_argument, 0, O_CACERT},
+                                          {"progress-interval", required_argument, 0, O_PROGRESS},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     fetch_opts *o = &c->o;
@@ -169,6 +172,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     double d;
     int opt;
     c->gzip_level = GZIP_LEVEL;
+    c->progress_interval = WT_PROGRESS_INTERVAL;
     optind = 1;
     int li = -1;
     char name[64];
@@ -256,6 +260,9 @@ static int parse_args(int argc, char **argv, cli *c) {
             break;
         case O_QUIET:
             c->quiet = true;
+            break;
+        case O_PROGRESS:
+            if (wt_progress_parse_interval(PROG, optarg, &c->progress_interval) < 0) return -1;
             break;
         case 'h':
             return 1;
@@ -370,6 +377,7 @@ static int fetch_run(cli *c) {
         char label[256];
         snprintf(label, sizeof label, "fetch %s", c->input);
         wt_progress_init(&prog, label, "urls", 1, 0, c->quiet);
+        wt_progress_every(&prog, c->progress_interval);
         double t0 = wt_now();
         rc = fetch_engine_run(e, fetch_input_next, &in, &stop_requested, &prog, &err);
         wt_progress_finish(&prog);

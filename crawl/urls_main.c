@@ -38,6 +38,7 @@ typedef struct {
     crawl_reduce_opts red;
     int64_t shards, partitions, threads;
     bool strict, force, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } options;
 
 /* Parses "YYYY-MM-DD" (UTC midnight) or unix seconds. */
@@ -109,6 +110,7 @@ static int parse_options(int argc, char **argv, options *o) {
         WT_FLAG("force", 0, &o->force, "redo even if all outputs exist"),
         WT_STR("stats", 0, &o->stats_file, "FILE", NULL, "also write the statistics to FILE"),
         WT_FLAG("quiet", 'q', &o->quiet, "no progress line"),
+        WT_PROGRESS_OPT(&o->progress_interval),
         WT_OPTS_END};
     const wt_cmd_spec spec = {
         PROG, "[options] DUMP... -o DIR",
@@ -318,6 +320,7 @@ static int run_map(const options *o, crawl_parts *parts, crawl_urls_counts *tota
             bytes += (uint64_t)st.st_size;
     }
     wt_progress_init(&prog, "crawl urls: reading", "MB", 1e6, bytes, o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     m.progress = &prog;
     int rc = 0;
     if (!m.counts || !m.errs || !m.failed) rc = wt_fail(err, "out of memory");
@@ -356,6 +359,7 @@ static int run_reduce(const options *o, crawl_parts *parts, int64_t nparts,
     emit_ctx e = {w, o->shards};
     wt_progress prog;
     wt_progress_init(&prog, "crawl urls: dedup", "partitions", 1, (uint64_t)nparts, o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     for (int64_t p = 0; p < nparts && rc == 0; p++) {
         rc = crawl_reduce_partition(crawl_parts_path(parts, (int)p), &o->red, emit_url, &e, rc_out,
                                     err);

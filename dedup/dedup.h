@@ -65,11 +65,12 @@ long dedup_shards_find(const dedup_shards *s, uint32_t index);
 uint64_t dedup_shards_fingerprint(const dedup_shards *s, uint64_t params_fp);
 
 typedef struct dedup_opts {
-    int threads;     /* >= 1 */
-    int rank, world; /* this task does units u with u % world == rank */
-    bool force;      /* redo complete outputs */
-    bool strict;     /* the first bad record is fatal */
-    bool quiet;      /* no progress line */
+    int threads;              /* >= 1 */
+    int rank, world;          /* this task does units u with u % world == rank */
+    bool force;               /* redo complete outputs */
+    bool strict;              /* the first bad record is fatal */
+    bool quiet;               /* no progress line */
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30; 0: none */
 } dedup_opts;
 
 /* Step 1, per shard: WORK/sig/meta-NNNNN.bin, urls-NNNNN.txt and

@@ -85,6 +85,7 @@ static int cli_parse(cli *c, int argc, char **argv, const char *synopsis, const 
     t[n++] = (wt_opt)WT_FLAG("quiet", 0, &c->o.quiet, "no progress line");
     t[n++] =
         (wt_opt)WT_STR("stats", 0, &c->stats, "FILE", NULL, "write the step's statistics as JSON");
+    t[n++] = (wt_opt)WT_PROGRESS_OPT(&c->o.progress_interval);
     t[n] = (wt_opt)WT_OPTS_END;
     const wt_cmd_spec spec = {prog, synopsis, about, t, NULL};
     int rc, first = wt_opts_parse(&spec, argc, argv, &rc);

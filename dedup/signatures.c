@@ -248,6 +248,7 @@ static int sig_shard(const dedup_params *p, wt_pool *pool, sig_batch *b, const c
     snprintf(label, sizeof label, "signatures %05u", shard);
     wt_progress prog;
     wt_progress_init(&prog, label, "docs", 1, 0, opt->quiet);
+    wt_progress_every(&prog, opt->progress_interval);
     char *line;
     size_t len;
     int rc;

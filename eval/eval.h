@@ -19,15 +19,16 @@ typedef struct eval_ctx {
     gpt2_ws *ws;
     const tok_vocab *vocab;
     tok_encoder *enc;
-    int ctx;                 /* tokens per window, e.g. 1024 (<= n_ctx) */
-    int stride;              /* sliding-window stride, e.g. 512 */
-    int batch;               /* requests handed to one gpt2_score call, e.g. 32 */
-    int64_t limit;           /* --limit N (0: all); what N counts is per task */
-    bool quiet;              /* no progress lines */
-    const char *webtext_dir; /* --webtext DIR, or NULL for DATA/webtext */
-    uint64_t fwd_tokens;     /* tokens run through the model so far (throughput) */
-    const char *samples_dir; /* --samples: per-example records go to DIR/TASK.samples.jsonl */
-    bool prefix_cache;       /* CBT: score each shared context once (KV cache); --no-prefix-cache */
+    int ctx;                  /* tokens per window, e.g. 1024 (<= n_ctx) */
+    int stride;               /* sliding-window stride, e.g. 512 */
+    int batch;                /* requests handed to one gpt2_score call, e.g. 32 */
+    int64_t limit;            /* --limit N (0: all); what N counts is per task */
+    bool quiet;               /* no progress lines */
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30; 0: none */
+    const char *webtext_dir;  /* --webtext DIR, or NULL for DATA/webtext */
+    uint64_t fwd_tokens;      /* tokens run through the model so far (throughput) */
+    const char *samples_dir;  /* --samples: per-example records go to DIR/TASK.samples.jsonl */
+    bool prefix_cache; /* CBT: score each shared context once (KV cache); --no-prefix-cache */
 } eval_ctx;
 
 /* A task reads its file(s), scores them and fills `out` (a JSON object) with

@@ -87,6 +87,7 @@ typedef struct run_opts {
     const char *model, *tasks, *data, *webtext, *out, *vocab, *overlap, *stats;
     int64_t limit, ctx, stride, batch, threads;
     bool quiet, force, samples, no_prefix_cache;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } run_opts;
 
 static int parse_run(int argc, char **argv, run_opts *o) {
@@ -125,6 +126,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
                 "CBT: re-run the shared context for every candidate (the\n"
                 "uncached reference; about ten times slower)"),
         WT_STR("stats", 0, &o->stats, "FILE", NULL, "run statistics as JSON"),
+        WT_PROGRESS_OPT(&o->progress_interval),
         WT_OPTS_END};
     const wt_cmd_spec spec = {"eval run", "--model DIR|NAME [--tasks LIST] [options] -o OUTDIR",
                               NULL, table, NULL};
@@ -316,6 +318,7 @@ static int cmd_run(int argc, char **argv) {
                   .batch = (int)o.batch,
                   .limit = o.limit,
                   .quiet = o.quiet,
+                  .progress_interval = o.progress_interval,
                   .webtext_dir = o.webtext,
                   .samples_dir = o.samples ? o.out : NULL,
                   .prefix_cache = !o.no_prefix_cache};

@@ -144,6 +144,7 @@ int eval_score_text(eval_ctx *c, const char *label, const char *path, const char
     uint64_t ntok = rc == 0 ? ids.n - 1 : 0;
     wt_progress p;
     wt_progress_init(&p, label, "tok", 1, ntok, c->quiet);
+    wt_progress_every(&p, c->progress_interval);
     eval_seq seq = {ids.v, ids.n, lp};
     if (rc == 0) rc = eval_score_seqs(c, &seq, 1, &p, err);
     wt_progress_finish(&p);

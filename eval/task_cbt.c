@@ -157,6 +157,7 @@ int eval_task_cbt(eval_ctx *c, const char *name, const char *path, json_t *out, 
     WT_TRY(cbt_read(path, c->limit, &s, err));
     wt_progress p;
     wt_progress_init(&p, name, "ex", 1, s.n, c->quiet);
+    wt_progress_every(&p, c->progress_interval);
     cbt_run st = {0};
     double score[CBT_MAX_CANDIDATES];
     float(*lp)[CBT_MAX_TOKENS] = malloc(CBT_MAX_CANDIDATES * sizeof *lp);

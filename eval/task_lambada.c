@@ -156,6 +156,7 @@ int eval_task_lambada(eval_ctx *c, const char *name, const char *path, json_t *o
     }
     wt_progress p;
     wt_progress_init(&p, "lambada", "tok", 1, ntarget, c->quiet);
+    wt_progress_every(&p, c->progress_interval);
     if (rc == 0) rc = eval_score_reqs(c, r, n, &p, err);
     wt_progress_finish(&p);
     double sum_lp = 0, sum_lp_last = 0;

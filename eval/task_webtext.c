@@ -137,6 +137,7 @@ int eval_task_webtext(eval_ctx *c, const char *name, const char *path, json_t *o
     wt_docs d = {0};
     wt_progress p;
     wt_progress_init(&p, name, "tok", 1, 0, c->quiet);
+    wt_progress_every(&p, c->progress_interval);
     json_t *files = json_array();
     int rc = 0;
     for (size_t i = 0; i < g.gl_pathc && rc == 0; i++) {

@@ -60,6 +60,7 @@ typedef struct run {
     ex_opts opts;
     int threads;
     bool force, strict, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
     const char *stats_path;
     ex_worker *workers;
     wt_pool *pool;
@@ -234,6 +235,7 @@ static int do_warc(run *r, const char *path, wt_writer *out, wt_error *err) {
     char label[256];
     snprintf(label, sizeof label, "extract %s", r->warc_name);
     wt_progress_init(&pg, label, "MB", 1e6, wt_warc_raw_size(wr), r->quiet);
+    wt_progress_every(&pg, r->progress_interval);
     int rc = 0;
     for (;;) {
         wt_warc_rec rec;
@@ -384,7 +386,7 @@ static void usage(FILE *f) {
                "  --max-depth N     element nesting cap (default 1000)\n"
                "  --stats FILE      write statistics as JSON\n"
                "  --strict          a damaged record is fatal\n"
-               "  --quiet           no progress\n");
+               "  --quiet           no progress\n" WT_PROGRESS_USAGE);
 }
 
 static bool is_file_target(const char *o) {
@@ -407,11 +409,13 @@ int ex_cmd_warc(int argc, char **argv) {
                                        {"stats", required_argument, 0, 's'},
                                        {"strict", no_argument, 0, 'S'},
                                        {"quiet", no_argument, 0, 'q'},
+                                       {"progress-interval", required_argument, 0, 'P'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     run *r = calloc(1, sizeof *r);
     if (!r) return WT_EXIT_FAIL;
     ex_opts_default(&r->opts);
+    r->progress_interval = WT_PROGRESS_INTERVAL;
     const char *out = NULL;
     int64_t threads = 0, v;
     int c, rc = WT_EXIT_OK;
@@ -458,6 +462,10 @@ int ex_cmd_warc(int argc, char **argv) {
             break;
         case 'q':
             r->quiet = true;
+            break;
+        case 'P':
+            if (wt_progress_parse_interval("extract", optarg, &r->progress_interval) < 0)
+                goto usage;
             break;
         case 'h':
             usage(stdout);

@@ -430,6 +430,7 @@ static double field_double(const wt_jscan_field *f) {
     char *end;
     errno = 0;
     double d = strtod(buf, &end);
+    if (f->type == WT_JSCAN_NUMBER) return d; /* as jansson's real: underflow gives 0 */
     if (end == buf || errno) return NAN;
     while (*end == ' ') end++;
     return *end ? NAN : d;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "progress.h"
+
 typedef enum wt_opt_kind {
     WT_OPT_END = 0, /* ends the table */
     WT_OPT_FLAG,    /* bool *: set to true */
@@ -66,6 +68,15 @@ typedef struct wt_opt {
         .kind = WT_OPT_CALL, .name = LONG, .short_name = SHORT, .dest = P, .call = FN, .arg = ARG, \
         .help = HELP                                                                               \
     }
+/* --progress-interval S, the same row in every long-running stage (progress.h). */
+#define WT_PROGRESS_OPT(P)                                                                         \
+    {                                                                                              \
+        .kind = WT_OPT_NUM, .name = "progress-interval", .dest = P, .arg = "S",                    \
+        .def = WT_OPTS_XSTR(WT_PROGRESS_INTERVAL), .min = 0, .max = 1e6,                           \
+        .help = "one progress line every S seconds when stderr is not a\nterminal (0: none)"       \
+    }
+#define WT_OPTS_XSTR(X) WT_OPTS_STR(X)
+#define WT_OPTS_STR(X) #X
 #define WT_SECTION(TEXT)                                                                           \
     { .kind = WT_OPT_SECTION, .help = TEXT }
 #define WT_OPTS_END                                                                                \

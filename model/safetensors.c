@@ -58,9 +58,11 @@ static int parse_entry(const char *path, const char *name, json_t *v, uint64_t d
             return wt_fail(err, "%s: tensor '%s': bad dimension %d in shape. " HINT_FILE, path,
                            name, d);
         t->shape[d] = json_integer_value(x);
-        numel *= (uint64_t)t->shape[d];
-        if (numel > (uint64_t)1 << 50)
+        /* checked before multiplying: 2^40 x 2^40 wrapped to 0 elements, and a shape
+         * whose product wraps to the data's size would have been accepted */
+        if (t->shape[d] && numel > ((uint64_t)1 << 50) / (uint64_t)t->shape[d])
             return wt_fail(err, "%s: tensor '%s': shape too large. " HINT_FILE, path, name);
+        numel *= (uint64_t)t->shape[d];
     }
     if (!json_is_array(off) || json_array_size(off) != 2 ||
         !json_is_integer(json_array_get(off, 0)) || !json_is_integer(json_array_get(off, 1)))

@@ -139,7 +139,8 @@ def token_summary(out):
 
 def stage_times(out, order):
     """stage -> list of per-task seconds, from the completion markers, in pipeline order."""
-    marks = [read_json(p) for p in glob.glob(os.path.join(out, ".done", "*"))]
+    # a NAME.tmp marker is one being written (or left by a killed task): not a finished task
+    marks = [read_json(p) for p in glob.glob(os.path.join(out, ".done", "*")) if not p.endswith(".tmp")]
     rank = {s: i for i, s in enumerate(order)}
     marks = sorted((m for m in marks if m and "stage" in m),
                    key=lambda m: (rank.get(m["stage"], len(rank)), m.get("finished", "")))

@@ -26,6 +26,7 @@ typedef struct opts {
     const char *vocab, *field, *out_dir, *stats;
     int threads, level;
     bool force, strict, quiet;
+    double progress_interval; /* seconds between progress lines in a log, e.g. 30 */
 } opts;
 
 typedef struct counts {
@@ -164,6 +165,7 @@ static int shard_one(const opts *o, const char *in, const tok_vocab *v, wt_pool 
     snprintf(label, sizeof label, "tokenize %.50s",
              strrchr(bin, '/') ? strrchr(bin, '/') + 1 : bin);
     wt_progress_init(&prog, label, "MB", 1e6, wt_reader_raw_size(r), o->quiet);
+    wt_progress_every(&prog, o->progress_interval);
     counts fc = {0};
     int rc = 0;
     for (;;) {
@@ -279,6 +281,7 @@ int tokenize_cmd_shards(int argc, char **argv) {
         WT_FLAG("strict", 0, &o.strict, "a bad record is fatal"),
         WT_STR("stats", 0, &o.stats, "FILE", NULL, "write statistics as JSON"),
         WT_FLAG("quiet", 'q', &o.quiet, "no progress line"),
+        WT_PROGRESS_OPT(&o.progress_interval),
         WT_OPTS_END};
     const wt_cmd_spec spec = {
         "tokenize shards", "[options] INPUT... -o DIR",

@@ -8,6 +8,10 @@
 # --max-body or a fetch-log line, and no private address is ever connected to.
 # Then a full disk (ENOSPC shim) during a fetch: exit 1 naming the file, no
 # final WARC; the rerun completes. (Kill and resume: crawl_fetch_resume.sh.)
+# Asserted per URL: the slow ones end as "timeout" log lines, the endless ones
+# as responses cut at --max-body (WARC-Truncated: length), /headers and
+# /lying-length as "reset" log lines, the page behind the endless robots.txt as
+# a whole response, every redirect as "private_address"; all within 60 s.
 set -uo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_ROOT:?}"
 TMP=$(mktemp -d)
@@ -89,6 +93,11 @@ for u in open(urls).read().split():
         print("  FAIL: body beyond --max-body"); fail = True
     elif "redir?to=" in u and (r or l.get("reason") != "private_address"):
         print("  FAIL: a private target was not refused"); fail = True
+    elif any(x in u for x in ("to=http://2130706433:", "to=http://0x7f000001:", "to=http://0177.0.0.1:",
+                              "to=http://127.1:")) and \
+            l.get("final_url") != "http://127.0.0.1:%s/page" % u.rsplit(":", 1)[1].split("/")[0]:
+        # other spellings of 127.0.0.1 are normalised before the address check
+        print("  FAIL: final_url is not http://127.0.0.1:PORT/page"); fail = True
     elif path in ("trickle", "trickle-head", "silent") and not (l and l.get("reason") in ("timeout",)) \
             and not (r and r[1]):
         print("  FAIL: a slow server not cut by the timeout"); fail = True
@@ -96,6 +105,12 @@ for u in open(urls).read().split():
             and not (l and l.get("reason") == "timeout"):
         # cut at --max-body, or by --timeout on a slow (sanitizer) build
         print("  FAIL: an endless body not cut"); fail = True
+    elif path in ("headers", "lying-length") and not (l and not r and l.get("reason") == "reset"):
+        # endless header lines; a body shorter than its Content-Length, then a close
+        print("  FAIL: expected a log line with reason \"reset\" and no response"); fail = True
+    elif u.startswith("http://robots.test:") and not (r and not r[1] and r[0] > 0):
+        # the endless robots.txt is read up to a bound, then the page itself is fetched
+        print("  FAIL: the page behind an endless robots.txt was not fetched"); fail = True
 sys.exit(1 if fail else 0)
 PY
 echo "fetch took ${took}s"

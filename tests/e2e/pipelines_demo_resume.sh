@@ -17,11 +17,15 @@ export DEMO_SKIP_BUILD=1 DEMO_ARTICLES=60 DEMO_PORT=18493
 
 DEMO_OUT=$T/full "$ROOT/pipelines/demo.sh" >"$T/full.log" 2>&1 || { tail -n 30 "$T/full.log"; fail "uninterrupted run"; }
 
+# finished markers only: a task writes .done/NAME.tmp, then renames it to .done/NAME, so a
+# NAME.tmp seen here may still be being written (and is not a finished task)
+markers() { find "$1" -maxdepth 1 -type f ! -name '*.tmp' -printf '%f\n' 2>/dev/null | sort; }
+
 # the interrupted run: killed as soon as one extract shard is done
 DEMO_OUT=$T/part setsid "$ROOT/pipelines/demo.sh" >"$T/part1.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-  ls "$T"/part/.done/extract-* >/dev/null 2>&1 && break
+  markers "$T/part/.done" | grep -q '^extract-' && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.05
 done
@@ -30,9 +34,11 @@ wait "$pid" 2>/dev/null || true
 pid=""
 [ -e "$T/part/.done/fetch-00001" ] || fail "killed before fetch finished"
 [ ! -e "$T/part/.done/report-00000" ] || fail "the run finished before the kill"
-n_before=$(ls "$T/part/.done" | wc -l)
-cp -r "$T/part/.done" "$T/done-before"
-echo "killed with $n_before task(s) done: $(ls "$T/part/.done" | tr '\n' ' ')"
+# the process group is dead: the set of finished markers can no longer change
+mkdir "$T/done-before"
+for name in $(markers "$T/part/.done"); do cp "$T/part/.done/$name" "$T/done-before/"; done
+n_before=$(markers "$T/done-before" | wc -l)
+echo "killed with $n_before task(s) done: $(markers "$T/done-before" | tr '\n' ' ')"
 
 DEMO_OUT=$T/part "$ROOT/pipelines/demo.sh" >"$T/part2.log" 2>&1 || { tail -n 30 "$T/part2.log"; fail "resumed run"; }
 grep -q "urls: 1/1 done, skipped" "$T/part2.log" || fail "the resumed run did not skip urls"

@@ -3,7 +3,7 @@
 # fault_enospc BYTES CMD... / fault_fsync CMD...: CMD with writes to *.tmp
 #   failing (ENOSPC) after BYTES, or fsync failing (EIO), via libfailwrite.so.
 # no_final_outputs / finals_complete: what a failed run may leave behind.
-# kill_at_random MS CMD...: SIGKILL CMD after a random delay.
+# kill_at_random MS CMD...: SIGKILL CMD after a random delay; 0 if it interrupted the run.
 # faults_setup, stage_run, stage_outputs, outputs_digest: every stage on
 #   small generated inputs, and a digest of its outputs for comparisons.
 
@@ -52,7 +52,10 @@ finals_complete() {
 }
 
 # Runs "$@" in the background and SIGKILLs it after a random delay in
-# [0, max_ms) milliseconds; returns 0 whether it was killed or finished.
+# [0, max_ms) milliseconds. Returns 0 when the kill interrupted the run: the
+# process died of the SIGKILL and was no longer the shell that starts it
+# (a command run as `bash -c '... exec STAGE'` had become the stage), 1 when
+# the command had finished (or not yet started the stage) before the kill.
 kill_at_random() {
   local max_ms=$1
   shift
@@ -60,9 +63,12 @@ kill_at_random() {
   local pid=$!
   local ms=$((RANDOM % max_ms))
   sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+  local comm rc
+  comm=$(cat "/proc/$pid/comm" 2>/dev/null)
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  return 0
+  rc=$?
+  [ $rc -eq 137 ] && [ -n "$comm" ] && [ "$comm" != bash ]
 }
 
 # ---- stages on small generated inputs (tests/faults/fixtures.py) ----------

@@ -452,6 +452,12 @@ static void ed_shape(json_t *h) { /* same bytes, transposed: (out, in) */
 static void ed_bytes(json_t *h) {
     json_object_set_new(entry(h, "transformer.h.0.ln_2.weight"), "shape", json_pack("[i]", 9));
 }
+static void ed_shape_wraps(json_t *h) { /* 2^40 * 2^24 = 2^64 elements: wraps to 0 */
+    json_object_set_new(entry(h, "transformer.h.0.ln_2.weight"), "shape",
+                        json_pack("[I, I]", (json_int_t)1 << 40, (json_int_t)1 << 24));
+    json_t *a = json_object_get(entry(h, "transformer.h.0.ln_2.weight"), "data_offsets");
+    json_integer_set(json_array_get(a, 1), json_integer_value(json_array_get(a, 0)));
+}
 static void ed_missing(json_t *h) {
     json_object_del(h, "transformer.h.1.attn.c_proj.bias");
 }
@@ -474,6 +480,7 @@ static void test_bad_files(void **s) {
                  {ed_unknown_dtype, "unknown dtype 'F7'"},
                  {ed_shape, "has shape [24, 8], config.json implies [8, 24]"},
                  {ed_bytes, "bytes for 9 elements"},
+                 {ed_shape_wraps, "shape too large"},
                  {ed_missing, "'transformer.h.1.attn.c_proj.bias' is missing"},
                  {ed_lm_head, "lm_head.weight"}};
     for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
