@@ -60,7 +60,9 @@ static int score_one(const truth *t, size_t i, const char *pred, ex_page_score *
 }
 
 /* keep: page i is scored (all pages, or one half of the split) */
-static bool in_half(int half, size_t i) { return half == 0 || (int)(i % 2) == half - 1; }
+static bool in_half(int half, size_t i) {
+    return half == 0 || (int)(i % 2) == half - 1;
+}
 
 static int truth_load(const char *path, truth *t, wt_error *err) {
     json_error_t je;
@@ -210,12 +212,15 @@ static void score_usage(FILE *f) {
 }
 
 int ex_cmd_score(int argc, char **argv) {
-    static const struct option lo[] = {
-        {"truth", required_argument, 0, 't'}, {"html-dir", required_argument, 0, 'd'},
-        {"dump", required_argument, 0, 'D'},  {"per-page", no_argument, 0, 'p'},
-        {"whole-page", no_argument, 0, 'w'},  {"threads", required_argument, 0, 'j'},
-        {"half", required_argument, 0, 'H'},  {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option lo[] = {{"truth", required_argument, 0, 't'},
+                                       {"html-dir", required_argument, 0, 'd'},
+                                       {"dump", required_argument, 0, 'D'},
+                                       {"per-page", no_argument, 0, 'p'},
+                                       {"whole-page", no_argument, 0, 'w'},
+                                       {"threads", required_argument, 0, 'j'},
+                                       {"half", required_argument, 0, 'H'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     const char *truth_path = NULL, *dir = NULL, *dump = NULL;
     bool per_page = false, whole = false;
     int64_t threads = 0, half = 0;

@@ -36,7 +36,7 @@ typedef struct node {
     bool hint;     /* named like an article body (itemprop=articleBody, ...) */
     bool in_link;  /* inside an <a> */
     uint32_t chars, link_chars, commas;
-    uint32_t n_p, n_img, n_li, n_input, n_embed, n_heading_chars, n_li_chars;
+    uint32_t n_p, n_img, n_li, n_input, n_embed, n_heading_chars, n_li_chars, n_a;
     double score;
 } node;
 
@@ -196,7 +196,7 @@ static void measure(ctx *c) {
         node *nd = &c->v[i];
         nd->chars = nd->link_chars = nd->commas = 0;
         nd->n_p = nd->n_img = nd->n_li = nd->n_input = nd->n_embed = 0;
-        nd->n_heading_chars = nd->n_li_chars = 0;
+        nd->n_heading_chars = nd->n_li_chars = nd->n_a = 0;
         nd->has_hint = nd->hint && !nd->removed;
     }
     for (int i = c->n - 1; i >= 0; i--) {
@@ -208,6 +208,8 @@ static void measure(ctx *c) {
             GumboTag t = nd->g->v.element.tag;
             if (t == GUMBO_TAG_P)
                 nd->n_p++;
+            else if (t == GUMBO_TAG_A)
+                nd->n_a++;
             else if (t == GUMBO_TAG_IMG)
                 nd->n_img++;
             else if (t == GUMBO_TAG_LI)
@@ -236,6 +238,7 @@ static void measure(ctx *c) {
             p->n_input += nd->n_input;
             p->n_embed += nd->n_embed;
             p->n_heading_chars += nd->n_heading_chars;
+            p->n_a += nd->n_a;
             p->has_hint |= nd->has_hint;
         }
     }
@@ -505,6 +508,100 @@ static void measure_reset(ctx *c) {
     measure(c);
 }
 
+/* Prose: a block whose text reads as sentences rather than links or labels
+ * (jusText's "good" paragraph without the stop-word test): few links, and
+ * long enough or ending a sentence. */
+static bool prose_block(ctx *c, int i) {
+    node *n = &c->v[i];
+    if (n->text || n->removed || n->chars < 25 || link_density(n) > 0.25) return false;
+    if (n->chars >= 80) return true;
+    const char *txt = NULL;
+    for (int k = i + 1; k < n->end; k++)
+        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
+    if (!txt) return false;
+    size_t l = strlen(txt);
+    while (l && isspace((unsigned char)txt[l - 1])) l--;
+    return l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?' || txt[l - 1] == ':');
+}
+
+/* A sibling subtree further out (a column or section beside the one holding
+ * the container, as page builders and templates split one text): it joins
+ * when it is mostly prose, judged on its paragraph-like blocks. */
+static bool join_far(ctx *c, int s) {
+    node *n = &c->v[s];
+    if (n->text || n->removed || n->chars < 80 || n->weight < 0 || link_density(n) > 0.2)
+        return false;
+    if (n->kind == EX_BLOCK_HEADING) return false;
+    uint32_t good = 0, n_good = 0;
+    for (int k = s; k < n->end; k++) {
+        node *b = &c->v[k];
+        if (b->removed) {
+            k = b->end - 1;
+            continue;
+        }
+        if (b->text) continue;
+        GumboTag t = b->g->v.element.tag;
+        bool para = t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_BLOCKQUOTE ||
+                    t == GUMBO_TAG_LI || t == GUMBO_TAG_TD ||
+                    ((t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION) && !has_block_child(c, k));
+        if (para) {
+            if (prose_block(c, k)) good += b->chars, n_good++;
+            k = b->end - 1;
+        }
+    }
+    /* teaser lists (a linked title and a summary per item) are not prose */
+    if (n->n_a >= 3 && n->n_a >= n_good) return false;
+    return good * 10 >= n->chars * 6;
+}
+
+enum { MAX_ROOTS = 512, FAR_LEVELS = 3 };
+
+static int cmp_int(const void *a, const void *b) {
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* The subtrees that make the text: the best container, its joined siblings
+ * (readability's rule) and, up to FAR_LEVELS ancestors out, sibling
+ * subtrees that are mostly prose; a heading right before a joined subtree
+ * comes with it. Returns the count, in document order. */
+static int collect_roots(ctx *c, int best, int *roots) {
+    int nr = 0;
+    roots[nr++] = best;
+    int cur = best;
+    for (int level = 0; level <= FAR_LEVELS;) {
+        int p = c->v[cur].parent;
+        if (p < 0) break;
+        GumboTag pt = c->v[p].g->v.element.tag;
+        if (pt == GUMBO_TAG_HTML || (level > 0 && pt == GUMBO_TAG_BODY)) break;
+        bool other = false;   /* the parent holds text beside cur: a level counts */
+        int last = -1;        /* previous element sibling */
+        bool last_in = false; /* it was joined */
+        for (int s = p + 1; s < c->v[p].end; s = c->v[s].end) {
+            node *n = &c->v[s];
+            if (n->text) continue;
+            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) || join_far(c, s);
+            if (s != cur && n->chars > 0) other = true;
+            if (s != cur && n->chars > 0) other = true;
+            if (getenv("EXDBG")) {
+                const char *cl = attr(n->g, "class");
+                fprintf(stderr, "L%d %s %s.%s chars=%u ld=%.2f in=%d\n", level,
+                        s == cur ? "*" : " ", gumbo_normalized_tagname(n->g->v.element.tag),
+                        cl ? cl : "", n->chars, link_density(n), in);
+            }
+            if (in && s != cur && nr < MAX_ROOTS) roots[nr++] = s;
+            /* the heading of a joined block */
+            if (in && last >= 0 && !last_in && c->v[last].kind == EX_BLOCK_HEADING &&
+                !c->v[last].removed && nr < MAX_ROOTS)
+                roots[nr++] = last;
+            last = s, last_in = in;
+        }
+        level += other;
+        cur = p;
+    }
+    qsort(roots, (size_t)nr, sizeof *roots, cmp_int);
+    return nr;
+}
+
 /* One extraction: removal, scoring, choice, emission into out. */
 static int attempt(ctx *c, bool strip_names, ex_buf *out) {
     decide_removal(c, strip_names);
@@ -513,13 +610,13 @@ static int attempt(ctx *c, bool strip_names, ex_buf *out) {
     emitter e = {.out = out};
     int best = choose(c);
     if (best < 0) return emit(c, 0, &e, true);
-    int p = c->v[best].parent;
-    if (p < 0) return emit(c, best, &e, true);
-    for (int s = p + 1; s < c->v[p].end; s = c->v[s].end)
-        if (s == best || join_sibling(c, best, s)) {
-            if (emit(c, s, &e, true) < 0) return -1;
-            brk(&e, 2);
-        }
+    if (c->v[best].parent < 0) return emit(c, best, &e, true);
+    int roots[MAX_ROOTS];
+    int nr = collect_roots(c, best, roots);
+    for (int k = 0; k < nr; k++) {
+        if (emit(c, roots[k], &e, true) < 0) return -1;
+        brk(&e, 2);
+    }
     return 0;
 }
 

@@ -10,8 +10,8 @@
 /* Python's str.isspace(): bidirectional class WS, B or S, or category Zs. */
 static bool py_space(utf8proc_int32_t cp) {
     if (cp < 128) return (cp >= 9 && cp <= 13) || (cp >= 0x1c && cp <= 0x20);
-    if (cp == 0x85 || cp == 0xa0 || cp == 0x1680 || cp == 0x2028 || cp == 0x2029 ||
-        cp == 0x202f || cp == 0x205f || cp == 0x3000)
+    if (cp == 0x85 || cp == 0xa0 || cp == 0x1680 || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+        cp == 0x205f || cp == 0x3000)
         return true;
     return cp >= 0x2000 && cp <= 0x200a;
 }
