@@ -581,13 +581,6 @@ static int collect_roots(ctx *c, int best, int *roots) {
             if (n->text) continue;
             bool in = s == cur || (level == 0 && join_sibling(c, best, s)) || join_far(c, s);
             if (s != cur && n->chars > 0) other = true;
-            if (s != cur && n->chars > 0) other = true;
-            if (getenv("EXDBG")) {
-                const char *cl = attr(n->g, "class");
-                fprintf(stderr, "L%d %s %s.%s chars=%u ld=%.2f in=%d\n", level,
-                        s == cur ? "*" : " ", gumbo_normalized_tagname(n->g->v.element.tag),
-                        cl ? cl : "", n->chars, link_density(n), in);
-            }
             if (in && s != cur && nr < MAX_ROOTS) roots[nr++] = s;
             /* the heading of a joined block */
             if (in && last >= 0 && !last_in && c->v[last].kind == EX_BLOCK_HEADING &&
