@@ -253,7 +253,12 @@ static void measure(ctx *c) {
  * only) holds over half of the page's text at link density < 0.3. strip_names=false keeps every
  * named element (the retry when the first attempt found almost nothing). */
 static void decide_removal(ctx *c, bool strip_names) {
-    uint32_t total = c->n ? c->v[0].chars : 0;
+    uint32_t total = c->n ? c->v[0].chars : 0, comments = 0;
+    for (int i = 0; i < c->n; i++) /* text in comment-named elements, outermost ones */
+        if (!c->v[i].text && c->v[i].bp == 3) {
+            comments += c->v[i].chars;
+            i = c->v[i].end - 1;
+        }
     for (int i = 0; i < c->n; i++) {
         node *nd = &c->v[i];
         nd->removed = false;
@@ -267,7 +272,13 @@ static void decide_removal(ctx *c, bool strip_names) {
         double ld = link_density(nd);
         bool wrapper = nd->has_hint || (nd->chars * 10 > total * 3 && ld < 0.5);
         bool big = nd->has_hint || (!by_tag && nd->chars * 2 > total && ld < 0.3);
-        if (nd->bp == 3 || (nd->bp == 2 && !big) || (nd->bp == 1 && !wrapper)) nd->removed = true;
+        /* comments that hold most of the page are its content (a forum
+         * thread, a live commentary), not a discussion below an article */
+        bool thread = !nd->has_hint && comments > total - comments && ld < 0.3;
+        if ((nd->bp == 3 && !thread) || (nd->bp == 2 && !big) || (nd->bp == 1 && !wrapper))
+            nd->removed = true;
+        else if (nd->bp == 3 && nd->weight < 0)
+            nd->weight = 0; /* its name no longer counts against it */
     }
 }
 
