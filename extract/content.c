@@ -714,6 +714,16 @@ static bool edge_line(const char *s, size_t n) {
     return label_line(s, n) || meta_line(s, n);
 }
 
+/* At the end of the text, a short line ending in a colon introduces nothing
+ * that follows: the label of a section that was dropped ("Further
+ * information:", "Contact:"). */
+static bool dangling_line(const char *s, size_t n) {
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    return n && n < 80 && s[n - 1] == ':' && line_words(s, n) < 8;
+}
+
+enum { TAIL_LINES = 6 };
+
 /* Final pass over the text: drops lines that repeat the title (the headline
  * inside the body), and label and metadata lines at the very start or end
  * of the text. */
@@ -743,8 +753,9 @@ static int tidy_text(ex_buf *t, const ex_buf *title) {
     while (first < last && first < 3 && edge_line(t->p + ln[first].a, ln[first].b - ln[first].a) &&
            ln[first].b + 1 < t->len && t->p[ln[first].b + 1] == '\n')
         first++;
-    while (last > first && nl - last < 3 &&
-           edge_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a) &&
+    while (last > first && nl - last < TAIL_LINES &&
+           (edge_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a) ||
+            dangling_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a)) &&
            ln[last - 1].a >= 2 && t->p[ln[last - 1].a - 2] == '\n')
         last--;
     ex_buf out = {0};
