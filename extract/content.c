@@ -19,6 +19,7 @@
 
 #include "classify.h"
 #include "guard.h"
+#include "jsonld.h"
 #include "prune.h"
 
 typedef struct node {
@@ -254,6 +255,18 @@ static void measure(ctx *c) {
  * named element (the retry when the first attempt found almost nothing). */
 static void decide_removal(ctx *c, bool strip_names) {
     uint32_t total = c->n ? c->v[0].chars : 0, comments = 0;
+    int next_comment = c->n; /* the first comment-named element after i */
+    bool article = false;    /* an article (by tag or name) beside the comments */
+    for (int i = c->n - 1; i >= 0; i--) {
+        node *nd = &c->v[i];
+        if (nd->text) continue;
+        if (nd->bp == 3) {
+            next_comment = i;
+        } else if ((nd->hint || nd->g->v.element.tag == GUMBO_TAG_ARTICLE) && nd->chars >= 25 &&
+                   next_comment >= nd->end) {
+            article = true;
+        }
+    }
     for (int i = 0; i < c->n; i++) /* text in comment-named elements, outermost ones */
         if (!c->v[i].text && c->v[i].bp == 3) {
             comments += c->v[i].chars;
@@ -272,9 +285,9 @@ static void decide_removal(ctx *c, bool strip_names) {
         double ld = link_density(nd);
         bool wrapper = nd->has_hint || (nd->chars * 10 > total * 3 && ld < 0.5);
         bool big = nd->has_hint || (!by_tag && nd->chars * 2 > total && ld < 0.3);
-        /* comments that hold most of the page are its content (a forum
-         * thread, a live commentary), not a discussion below an article */
-        bool thread = !nd->has_hint && comments > total - comments && ld < 0.3;
+        /* comments that hold most of a page without an article are its
+         * content (a forum thread, a live commentary), not a discussion */
+        bool thread = !article && comments > total - comments && ld < 0.3;
         if ((nd->bp == 3 && !thread) || (nd->bp == 2 && !big) || (nd->bp == 1 && !wrapper))
             nd->removed = true;
         else if (nd->bp == 3 && nd->weight < 0)
@@ -799,7 +812,12 @@ static void trim_title(ex_buf *t) {
     if (t->p) t->p[w] = 0;
 }
 
-int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts, ex_content *out) {
+/* Below this many bytes of text, extraction looks for other evidence. */
+enum { LITTLE_TEXT = 500 };
+
+/* One prune, parse and extraction into out (text, title, language). */
+static int extract_pass(const char *html, size_t len, const ex_content_opts *opts, int prune_flags,
+                        ex_content *out) {
     ex_buf_clear(&out->text);
     ex_buf_clear(&out->title);
     out->html_lang[0] = 0;
@@ -807,8 +825,7 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
     out->nodes = 0;
     int max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 1000;
     ex_buf pruned = {0};
-    if (ex_prune_html(html, len, !(opts && opts->whole_page), &pruned) < 0)
-        return ex_buf_free(&pruned), -1;
+    if (ex_prune_html(html, len, prune_flags, &pruned) < 0) return ex_buf_free(&pruned), -1;
     size_t use = ex_guard_depth_prefix(pruned.p ? pruned.p : "", pruned.len, max_depth);
     out->depth_cut = use < pruned.len;
     GumboOptions go = kGumboDefaultOptions;
@@ -827,7 +844,7 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
             rc = attempt(&c, true, &out->text);
             /* readability's retry: almost nothing found, so the names misled
              * us; try again keeping named elements, and keep the longer text */
-            if (rc == 0 && out->text.len < 500) {
+            if (rc == 0 && out->text.len < LITTLE_TEXT) {
                 ex_buf alt = {0};
                 measure_reset(&c);
                 rc = attempt(&c, false, &alt);
@@ -844,12 +861,42 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
         ex_buf_clear(&out->title);
         ex_buf_add(&out->title, c.og_title.p, c.og_title.len);
     }
-    trim_title(&out->title);
-    if (rc == 0 && !(opts && opts->whole_page)) rc = tidy_text(&out->text, &out->title);
     ex_buf_free(&c.og_title);
     free(c.v);
     gumbo_destroy_output(&go, g);
     ex_buf_free(&pruned);
+    return rc;
+}
+
+static void swap_if_longer(ex_buf *text, ex_buf *alt) {
+    if (alt->len > 2 * text->len) {
+        ex_buf t = *text;
+        *text = *alt;
+        *alt = t;
+    }
+}
+
+int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts, ex_content *out) {
+    bool whole = opts && opts->whole_page;
+    int rc = extract_pass(html, len, opts, whole ? 0 : EX_PRUNE_LAYOUT, out);
+    /* the visible markup holds little: the page may carry its text for
+     * browsers without scripts (<noscript>) or as JSON-LD (articleBody, plain
+     * text only); either is used when it gives much more text */
+    if (rc == 0 && !whole && out->text.len < LITTLE_TEXT) {
+        if (memmem(html, len, "<noscript", 9) || memmem(html, len, "<NOSCRIPT", 9)) {
+            ex_content alt = {0};
+            rc = extract_pass(html, len, opts, EX_PRUNE_LAYOUT | EX_PRUNE_KEEP_NOSCRIPT, &alt);
+            if (rc == 0) swap_if_longer(&out->text, &alt.text);
+            ex_content_free(&alt);
+        }
+        ex_buf jb = {0};
+        if (rc == 0) rc = ex_jsonld_article_body(html, len, &jb);
+        if (rc == 0 && jb.len >= 200 && !memmem(jb.p, jb.len, "</", 2))
+            swap_if_longer(&out->text, &jb);
+        ex_buf_free(&jb);
+    }
+    trim_title(&out->title);
+    if (rc == 0 && !whole) rc = tidy_text(&out->text, &out->title);
     return rc;
 }
 
