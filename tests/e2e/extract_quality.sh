@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Extraction quality gate (trafilatura's practice): on the article-extraction
-# benchmark's dev split our F1 must stay above a floor just under the current
-# figure (0.984 when the floor was set). The same run checks that our scorer
-# reproduces the published figures of other tools from their stored outputs.
+# Extraction quality gate (trafilatura's practice) on the article-extraction
+# benchmark's DEV split: our F1 must stay above a floor set a margin below
+# the current figure (0.982 when the floor was set; halves 0.984 / 0.980).
+# The same run checks that our scorer reproduces the published figures of
+# other tools from their stored outputs.
 set -euo pipefail
 BIN=${WEBTEXT_BIN:?}
 D=${WEBTEXT_DATA:?}/article-extraction-benchmark/dev
+if [ ! -f "$D/ground-truth.json" ]; then
+  echo "SKIP: article-extraction benchmark not found in \$WEBTEXT_DATA (run: make data)"
+  exit 77
+fi
 FLOOR=0.975
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
