@@ -46,6 +46,7 @@ typedef struct ctx {
     int n, cap;
     ex_content *out;
     ex_buf og_title;
+    long prose_budget; /* nodes mostly_prose may still visit */
 } ctx;
 
 /* ---- pass 1: build ------------------------------------------------------ */
@@ -245,6 +246,57 @@ static void measure(ctx *c) {
     }
 }
 
+static bool has_block_child(ctx *c, int i) {
+    for (int k = i + 1; k < c->v[i].end; k = c->v[k].end)
+        if (!c->v[k].text && c->v[k].kind != EX_BLOCK_INLINE) return true;
+    return false;
+}
+
+/* Prose: a block whose text reads as sentences rather than links or labels
+ * (jusText's "good" paragraph without the stop-word test): few links, and
+ * long enough or ending a sentence. */
+static bool prose_block(ctx *c, int i) {
+    node *n = &c->v[i];
+    if (n->text || n->removed || n->chars < 25 || link_density(n) > 0.25) return false;
+    if (n->chars >= 80) return true;
+    const char *txt = NULL;
+    for (int k = i + 1; k < n->end; k++)
+        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
+    if (!txt) return false;
+    size_t l = strlen(txt);
+    while (l && isspace((unsigned char)txt[l - 1])) l--;
+    return l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?' || txt[l - 1] == ':');
+}
+
+/* Mostly prose: at least 60 % of the subtree's text in prose blocks
+ * (paragraph-like elements judged by prose_block), and not a teaser list
+ * (a linked title and a summary per item). Visits at most *budget nodes in
+ * all (so nested calls stay linear); false when the budget is spent. */
+static bool mostly_prose(ctx *c, int s, long *budget) {
+    node *n = &c->v[s];
+    if (n->chars < 80 || link_density(n) > 0.2) return false;
+    uint32_t good = 0, n_good = 0;
+    for (int k = s; k < n->end; k++) {
+        if (--*budget < 0) return false;
+        node *b = &c->v[k];
+        if (b->removed) {
+            k = b->end - 1;
+            continue;
+        }
+        if (b->text) continue;
+        GumboTag t = b->g->v.element.tag;
+        bool para = t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_BLOCKQUOTE ||
+                    t == GUMBO_TAG_LI || t == GUMBO_TAG_TD ||
+                    ((t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION) && !has_block_child(c, k));
+        if (para) {
+            if (prose_block(c, k)) good += b->chars, n_good++;
+            k = b->end - 1;
+        }
+    }
+    if (n->n_a >= 3 && n->n_a >= n_good) return false;
+    return good * 10 >= n->chars * 6;
+}
+
 /* Decides which boilerplate-named elements go, top-down on the measured
  * whole tree. Comments always go. A soft one (layout names such as sidebar
  * or header) stays when it wraps a named article body, or holds over 30 % of
@@ -296,12 +348,6 @@ static void decide_removal(ctx *c, bool strip_names) {
 }
 
 /* ---- pass 3: score and choose -------------------------------------------- */
-
-static bool has_block_child(ctx *c, int i) {
-    for (int k = i + 1; k < c->v[i].end; k = c->v[k].end)
-        if (!c->v[k].text && c->v[k].kind != EX_BLOCK_INLINE) return true;
-    return false;
-}
 
 static void init_candidate(node *nd) {
     if (nd->scored) return;
@@ -532,50 +578,13 @@ static void measure_reset(ctx *c) {
     measure(c);
 }
 
-/* Prose: a block whose text reads as sentences rather than links or labels
- * (jusText's "good" paragraph without the stop-word test): few links, and
- * long enough or ending a sentence. */
-static bool prose_block(ctx *c, int i) {
-    node *n = &c->v[i];
-    if (n->text || n->removed || n->chars < 25 || link_density(n) > 0.25) return false;
-    if (n->chars >= 80) return true;
-    const char *txt = NULL;
-    for (int k = i + 1; k < n->end; k++)
-        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
-    if (!txt) return false;
-    size_t l = strlen(txt);
-    while (l && isspace((unsigned char)txt[l - 1])) l--;
-    return l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?' || txt[l - 1] == ':');
-}
-
 /* A sibling subtree further out (a column or section beside the one holding
  * the container, as page builders and templates split one text): it joins
- * when it is mostly prose, judged on its paragraph-like blocks. */
+ * when it is mostly prose. */
 static bool join_far(ctx *c, int s) {
     node *n = &c->v[s];
-    if (n->text || n->removed || n->chars < 80 || n->weight < 0 || link_density(n) > 0.2)
-        return false;
-    if (n->kind == EX_BLOCK_HEADING) return false;
-    uint32_t good = 0, n_good = 0;
-    for (int k = s; k < n->end; k++) {
-        node *b = &c->v[k];
-        if (b->removed) {
-            k = b->end - 1;
-            continue;
-        }
-        if (b->text) continue;
-        GumboTag t = b->g->v.element.tag;
-        bool para = t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_BLOCKQUOTE ||
-                    t == GUMBO_TAG_LI || t == GUMBO_TAG_TD ||
-                    ((t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION) && !has_block_child(c, k));
-        if (para) {
-            if (prose_block(c, k)) good += b->chars, n_good++;
-            k = b->end - 1;
-        }
-    }
-    /* teaser lists (a linked title and a summary per item) are not prose */
-    if (n->n_a >= 3 && n->n_a >= n_good) return false;
-    return good * 10 >= n->chars * 6;
+    if (n->text || n->removed || n->weight < 0 || n->kind == EX_BLOCK_HEADING) return false;
+    return mostly_prose(c, s, &c->prose_budget);
 }
 
 enum { MAX_ROOTS = 512, FAR_LEVELS = 3 };
@@ -814,6 +823,8 @@ static void trim_title(ex_buf *t) {
 
 /* Below this many bytes of text, extraction looks for other evidence. */
 enum { LITTLE_TEXT = 500 };
+/* Node visits of the prose tests per parse: 4 passes over a large page. */
+enum { PROSE_BUDGET = 4 << 20 };
 
 /* One prune, parse and extraction into out (text, title, language). */
 static int extract_pass(const char *html, size_t len, const ex_content_opts *opts, int prune_flags,
@@ -832,7 +843,7 @@ static int extract_pass(const char *html, size_t len, const ex_content_opts *opt
     go.max_errors = 0; /* do not collect parse errors: unbounded memory for nothing */
     GumboOutput *g = gumbo_parse_with_options(&go, pruned.p ? pruned.p : "", use);
     if (!g) return ex_buf_free(&pruned), -1;
-    ctx c = {.out = out};
+    ctx c = {.out = out, .prose_budget = PROSE_BUDGET};
     int rc = build(&c, g->document, opts && opts->whole_page);
     if (rc == 0 && c.n > 0) {
         out->nodes = (size_t)c.n;
