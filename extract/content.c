@@ -298,13 +298,17 @@ static bool mostly_prose(ctx *c, int s, long *budget) {
 }
 
 /* Decides which boilerplate-named elements go, top-down on the measured
- * whole tree. Comments always go. A soft one (layout names such as sidebar
- * or header) stays when it wraps a named article body, or holds over 30 % of
- * the page's text with few links: then it is the layout around the article,
- * not a sidebar. A hard one (share, related, ad, ... names; nav, aside,
- * footer tags) stays only when it wraps a named article body, or (names
- * only) holds over half of the page's text at link density < 0.3. strip_names=false keeps every
- * named element (the retry when the first attempt found almost nothing). */
+ * whole tree. Comment-named ones go, unless comments hold more of the
+ * page's text than everything else and no article (tag or body name) stands
+ * beside them: then they are the page (a forum thread, a live commentary).
+ * A soft one (layout names such as sidebar or header) stays when it wraps a
+ * named article body, or holds over 30 % of the page's text with few links:
+ * then it is the layout around the article, not a sidebar. A hard one
+ * (share, related, ad, ... names; nav, aside, footer tags) stays only when
+ * it wraps a named article body, or (names only) holds over half of the
+ * page's text at link density < 0.3. strip_names=false keeps every named
+ * element but comments (the retry when the first attempt found almost
+ * nothing). */
 static void decide_removal(ctx *c, bool strip_names) {
     uint32_t total = c->n ? c->v[0].chars : 0, comments = 0;
     int next_comment = c->n; /* the first comment-named element after i */
@@ -669,8 +673,8 @@ static size_t line_words(const char *s, size_t n) {
     return w;
 }
 
-/* A short line that is not a sentence: a label ("Share", "Related",
- * "Posted: Fri 6:45 PM") rather than prose. */
+/* A short line that is not a sentence: a label (a button or section name,
+ * a time stamp) rather than prose. */
 static bool label_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     if (n == 0) return true;
@@ -708,9 +712,9 @@ static bool has_year(const char *s, size_t n) {
     return false;
 }
 
-/* Article metadata rather than prose: a byline ("By Jane Doe"), a dateline
- * ("Nov. 20, 2019, 9:28 AM UTC", "Published November 20th, 2019"), a
- * copyright notice, a contact or "follow me on Twitter" line. */
+/* Article metadata rather than prose: a byline ("By" and a name), a
+ * dateline (a short line with a year, or "Published"/"Updated" and a year),
+ * a copyright notice, an e-mail contact, or a "follow ... on" social line. */
 static bool meta_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     size_t w = line_words(s, n);
@@ -737,8 +741,8 @@ static bool edge_line(const char *s, size_t n) {
 }
 
 /* At the end of the text, a short line ending in a colon introduces nothing
- * that follows: the label of a section that was dropped ("Further
- * information:", "Contact:"). */
+ * that follows: the label of a section (links, contacts, sources) that was
+ * dropped. */
 static bool dangling_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     return n && n < 80 && s[n - 1] == ':' && line_words(s, n) < 8;
