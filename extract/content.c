@@ -340,6 +340,10 @@ static void decide_removal(ctx *c, bool strip_names) {
         if (!strip_names && !by_tag && nd->bp != 3) continue; /* comments never return */
         double ld = link_density(nd);
         bool wrapper = nd->has_hint || (nd->chars * 10 > total * 3 && ld < 0.5);
+        /* a heading (or a wrapper of one) named with a layout word such as
+         * header or nav is a heading of the text; link-heavy ones are
+         * cleaned when emitted */
+        if (nd->chars > 0 && nd->n_heading_chars == nd->chars) wrapper = true;
         bool big = nd->has_hint || (!by_tag && nd->chars * 2 > total && ld < 0.3);
         /* comments that hold most of a page without an article are its
          * content (a forum thread, a live commentary), not a discussion */
