@@ -486,7 +486,13 @@ static bool junk_block(ctx *c, int i) {
           t == GUMBO_TAG_UL || t == GUMBO_TAG_OL || t == GUMBO_TAG_DL || t == GUMBO_TAG_FORM ||
           t == GUMBO_TAG_FIGURE || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_HEADER))
         return false;
-    if (nd->weight + (nd->scored ? nd->score : 0) < 0) return true;
+    /* lists start from a negative tag score (readability's table), which a
+     * list of plain items would not outweigh: they are judged by names and
+     * links alone */
+    bool list_tag = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL || t == GUMBO_TAG_DL;
+    double sc = nd->scored ? nd->score : 0;
+    if (list_tag && link_density(nd) < 0.3) sc -= ex_classify_tag_score(t) * (nd->scored ? 1 : 0);
+    if (nd->weight + sc < 0) return true;
     if (nd->commas >= 10) return false;
     bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL ||
                    (nd->chars && (double)nd->n_li_chars / nd->chars > 0.9);
