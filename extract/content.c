@@ -672,6 +672,32 @@ static bool same_text(const char *a, size_t an, const char *b, size_t bn) {
     }
 }
 
+/* Folds s[0..n) for comparison: ASCII letters and digits lowercased, other
+ * ASCII dropped, other bytes kept. Returns the length written to out (at
+ * most cap). */
+static size_t fold(const char *s, size_t n, char *out, size_t cap) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80 && !isalnum(ch)) continue;
+        out[k++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+    }
+    return k;
+}
+
+/* The line, of 2 words or more, makes most of the title: the headline,
+ * where the title adds the site's name. */
+static bool in_title(const char *s, size_t n, const ex_buf *title) {
+    if (!title->len || n > title->len) return false;
+    bool two = false;
+    for (size_t i = 0; i + 1 < n; i++) two |= s[i] == ' ' && s[i + 1] != ' ';
+    if (!two) return false;
+    char a[1024], b[1024];
+    size_t na = fold(s, n, a, sizeof a), nb = fold(title->p, title->len, b, sizeof b);
+    if (na < 8 || na > nb || na * 2 < nb || nb == sizeof b) return false; /* most of it */
+    return memmem(b, nb, a, na) != NULL;
+}
+
 static size_t line_words(const char *s, size_t n) {
     size_t w = 0;
     bool in = false;
@@ -799,6 +825,7 @@ static int tidy_text(ex_buf *t, const ex_buf *title) {
         const char *s = t->p + ln[i].a;
         size_t n = ln[i].b - ln[i].a;
         if (title->len && same_text(s, n, title->p, title->len)) continue;
+        if (i < first + 3 && in_title(s, n, title)) continue; /* the headline at the start */
         if (out.len) {
             /* keep the original separator: one or two newlines */
             bool blank = ln[i].a >= 2 && t->p[ln[i].a - 2] == '\n';
