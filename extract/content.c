@@ -592,16 +592,19 @@ static void measure_reset(ctx *c) {
     measure(c);
 }
 
+enum { MAX_ROOTS = 512, FAR_LEVELS = 3, LEAD_CHARS = 150 };
+
 /* A sibling subtree further out (a column or section beside the one holding
  * the container, as page builders and templates split one text): it joins
  * when it is mostly prose. */
-static bool join_far(ctx *c, int s) {
+static bool join_far(ctx *c, int s, int best) {
     node *n = &c->v[s];
     if (n->text || n->removed || n->weight < 0 || n->kind == EX_BLOCK_HEADING) return false;
+    /* before the text, a short block with a link is a notice (a disclosure,
+     * a promotion pointing elsewhere), not an introduction */
+    if (s < best && n->chars < LEAD_CHARS && n->link_chars > 0) return false;
     return mostly_prose(c, s, &c->prose_budget);
 }
-
-enum { MAX_ROOTS = 512, FAR_LEVELS = 3 };
 
 static int cmp_int(const void *a, const void *b) {
     return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
@@ -626,7 +629,7 @@ static int collect_roots(ctx *c, int best, int *roots) {
         for (int s = p + 1; s < c->v[p].end; s = c->v[s].end) {
             node *n = &c->v[s];
             if (n->text) continue;
-            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) || join_far(c, s);
+            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) || join_far(c, s, best);
             if (s != cur && n->chars > 0) other = true;
             if (in && s != cur && nr < MAX_ROOTS) roots[nr++] = s;
             /* the heading of a joined block */
