@@ -60,7 +60,8 @@ static void test_unicode_words(void **state) {
  * line separator) become one space; counts are summed over pages. */
 static void test_snippets(void **state) {
     (void)state;
-    const char *txt = "  Eins\xc2\xa0 zwei\n\ndrei\xe3\x80\x80vier \xe2\x80\xa8" "f\xc3\xbcnf  ";
+    const char *txt = "  Eins\xc2\xa0 zwei\n\ndrei\xe3\x80\x80vier \xe2\x80\xa8"
+                      "f\xc3\xbcnf  ";
     char *norm = ex_snip_normalize(txt, strlen(txt));
     assert_non_null(norm);
     assert_string_equal(norm, "Eins zwei drei vier f\xc3\xbcnf");
