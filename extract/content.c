@@ -511,6 +511,36 @@ static bool junk_block(ctx *c, int i) {
     return false;
 }
 
+enum { ORPHAN_CHARS = 40 };
+
+/* Is element k of the container left out of the text? */
+static bool dropped(ctx *c, int root, int k, bool clean) {
+    node *nd = &c->v[k];
+    /* a block holding most of the container's prose is its body, whatever
+     * its names say (conditional cleaning must not empty the container) */
+    bool body = nd->chars * 2 > c->v[root].chars && link_density(nd) < 0.3;
+    return nd->removed || (clean && k != root && !body && junk_block(c, k));
+}
+
+/* A short block (a label such as "read also" in any language) whose next
+ * element was left out: it introduced what was dropped. */
+static bool orphan_label(ctx *c, int root, int i, bool clean) {
+    node *nd = &c->v[i];
+    if (i == root || nd->kind != EX_BLOCK_PARA || nd->chars == 0 || nd->chars >= ORPHAN_CHARS)
+        return false;
+    const char *txt = NULL; /* a sentence is not a label */
+    for (int k = i + 1; k < nd->end; k++)
+        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
+    if (!txt) return false;
+    size_t l = strlen(txt);
+    while (l && isspace((unsigned char)txt[l - 1])) l--;
+    if (l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?')) return false;
+    int k = nd->end;
+    while (k < c->v[root].end && c->v[k].parent == nd->parent && c->v[k].text) k++;
+    if (k >= c->v[root].end || c->v[k].parent != nd->parent) return false;
+    return c->v[k].chars >= nd->chars && dropped(c, root, k, clean);
+}
+
 static int emit(ctx *c, int root, emitter *e, bool clean) {
     /* iterative in-order walk; a block's closing break is due when the walk
      * leaves it, tracked by an explicit stack of open blocks */
@@ -537,10 +567,7 @@ static int emit(ctx *c, int root, emitter *e, bool clean) {
             i++;
             continue;
         }
-        /* a block holding most of the container's prose is its body, whatever
-         * its names say (conditional cleaning must not empty the container) */
-        bool body = !nd->text && nd->chars * 2 > c->v[root].chars && link_density(nd) < 0.3;
-        if (nd->removed || (clean && i != root && !body && junk_block(c, i))) {
+        if (dropped(c, root, i, clean) || (clean && orphan_label(c, root, i, clean))) {
             i = nd->end;
             continue;
         }
