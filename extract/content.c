@@ -621,6 +621,18 @@ static void measure_reset(ctx *c) {
 
 enum { MAX_ROOTS = 512, FAR_LEVELS = 3, LEAD_CHARS = 150 };
 
+/* A sibling built like the subtree that holds the text (same tag, same
+ * class list: one more section of a text split into repeated units) with
+ * few links. */
+static bool same_unit(ctx *c, int cur, int s) {
+    node *a = &c->v[cur], *b = &c->v[s];
+    if (b->text || b->removed || b->chars == 0 || link_density(b) > 0.2) return false;
+    if (s < cur && b->chars < LEAD_CHARS) return false; /* a title line before the text */
+    if (a->g->v.element.tag != b->g->v.element.tag) return false;
+    const char *ca = attr(a->g, "class"), *cb = attr(b->g, "class");
+    return ca && cb && ca[0] && !strcmp(ca, cb);
+}
+
 /* A sibling subtree further out (a column or section beside the one holding
  * the container, as page builders and templates split one text): it joins
  * when it is mostly prose. */
@@ -656,7 +668,8 @@ static int collect_roots(ctx *c, int best, int *roots) {
         for (int s = p + 1; s < c->v[p].end; s = c->v[s].end) {
             node *n = &c->v[s];
             if (n->text) continue;
-            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) || join_far(c, s, best);
+            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) ||
+                      join_far(c, s, best) || same_unit(c, cur, s);
             if (s != cur && n->chars > 0) other = true;
             if (in && s != cur && nr < MAX_ROOTS) roots[nr++] = s;
             /* the heading of a joined block */
