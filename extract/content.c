@@ -628,6 +628,7 @@ static bool same_unit(ctx *c, int cur, int s) {
     node *a = &c->v[cur], *b = &c->v[s];
     if (b->text || b->removed || b->chars == 0 || link_density(b) > 0.2) return false;
     if (s < cur && b->chars < LEAD_CHARS) return false; /* a title line before the text */
+    if (b->n_a >= 3 && b->n_a >= b->n_p) return false;  /* a teaser list */
     if (a->g->v.element.tag != b->g->v.element.tag) return false;
     const char *ca = attr(a->g, "class"), *cb = attr(b->g, "class");
     return ca && cb && ca[0] && !strcmp(ca, cb);

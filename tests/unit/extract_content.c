@@ -246,6 +246,25 @@ static void test_far_siblings(void **state) {
     ex_content_free(&c);
 }
 
+/* A text split into repeated units (sibling <article>s of one class, each
+ * short): the units beside the chosen one join it. */
+static void test_same_units(void **state) {
+    (void)state;
+    const char *p =
+        "<html><body><main><article class=\"step\"><p>Mix the flour and the sugar.</p></article>"
+        "<article class=\"step\"><p>The longest step explains the dough in detail, with commas, "
+        "clauses, and a careful description of what to watch for, so it scores best.</p>"
+        "<p>It goes on with a second paragraph, again with commas, and more detail.</p>"
+        "</article><article class=\"step\"><p>Bake for twenty minutes.</p></article></main>"
+        "</body></html>";
+    ex_content c = {0};
+    ex_content_opts o = {.max_depth = 1000};
+    assert_int_equal(ex_content_extract(p, strlen(p), &o, &c), 0);
+    assert_non_null(strstr(c.text.p, "The longest step"));
+    assert_non_null(strstr(c.text.p, "Bake for twenty minutes."));
+    ex_content_free(&c);
+}
+
 /* Little visible text: <noscript> content, else the JSON-LD articleBody. */
 static void test_hidden_evidence(void **state) {
     (void)state;
@@ -291,6 +310,6 @@ int extract_content_tests(void) {
         cmocka_unit_test(test_binary_guard),     cmocka_unit_test(test_prune),
         cmocka_unit_test(test_labels_and_poems), cmocka_unit_test(test_wrappers),
         cmocka_unit_test(test_thread),           cmocka_unit_test(test_far_siblings),
-        cmocka_unit_test(test_hidden_evidence)};
+        cmocka_unit_test(test_hidden_evidence),  cmocka_unit_test(test_same_units)};
     return cmocka_run_group_tests_name("extract_content", tests, NULL, NULL);
 }
