@@ -268,7 +268,7 @@ static bool prose_block(ctx *c, int i) {
     return l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?' || txt[l - 1] == ':');
 }
 
-/* Mostly prose: at least 60 % of the subtree's text in prose blocks
+/* Mostly prose: at least 70 % of the subtree's text in prose blocks
  * (paragraph-like elements judged by prose_block), and not a teaser list
  * (a linked title and a summary per item). Visits at most *budget nodes in
  * all (so nested calls stay linear); false when the budget is spent. */
@@ -294,7 +294,7 @@ static bool mostly_prose(ctx *c, int s, long *budget) {
         }
     }
     if (n->n_a >= 3 && n->n_a >= n_good) return false;
-    return good * 10 >= n->chars * 6;
+    return good * 10 >= n->chars * 7;
 }
 
 /* Decides which boilerplate-named elements go, top-down on the measured
