@@ -536,8 +536,10 @@ static bool orphan_label(ctx *c, int root, int i, bool clean) {
     while (l && isspace((unsigned char)txt[l - 1])) l--;
     if (l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?')) return false;
     int k = nd->end;
-    while (k < c->v[root].end && c->v[k].parent == nd->parent && c->v[k].text) k++;
-    if (k >= c->v[root].end || c->v[k].parent != nd->parent) return false;
+    while (k < c->v[root].end && c->v[k].parent == nd->parent && c->v[k].text &&
+           c->v[k].g->type == GUMBO_NODE_WHITESPACE)
+        k++;
+    if (k >= c->v[root].end || c->v[k].parent != nd->parent || c->v[k].text) return false;
     return c->v[k].chars >= nd->chars && dropped(c, root, k, clean);
 }
 
