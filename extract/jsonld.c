@@ -3,16 +3,19 @@
  * key "articleBody" followed by a string, which is decoded in place. */
 #include "jsonld.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+/* First case-insensitive occurrence of needle (lowercase, starting with a
+ * letter or '<') in [p, end), or NULL. */
 static const char *find_ci(const char *p, const char *end, const char *needle) {
     size_t l = strlen(needle);
+    char lo = needle[0], up = (char)toupper((unsigned char)needle[0]);
     for (; p + l <= end; p++) {
-        p = memchr(p, needle[0], (size_t)(end - p));
-        if (!p || p + l > end) return NULL;
+        if (*p != lo && *p != up) continue;
         if (strncasecmp(p, needle, l) == 0) return p;
     }
     return NULL;
@@ -129,6 +132,7 @@ int ex_jsonld_article_body(const char *html, size_t n, ex_buf *out) {
                 }
             }
         }
+        if (!close) break; /* an unterminated script runs to the end: one scan */
         p = se;
     }
 done:
