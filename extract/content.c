@@ -286,6 +286,22 @@ static bool has_block_child(ctx *c, int i) {
     return false;
 }
 
+/* Does txt (trailing space ignored) end a sentence: . ! ? or the
+ * fullwidth and ideographic full stop, exclamation and question marks
+ * (CJK text)? colon: also a colon. */
+static bool ends_sentence(const char *txt, bool colon) {
+    size_t l = strlen(txt);
+    while (l && isspace((unsigned char)txt[l - 1])) l--;
+    if (!l) return false;
+    char e = txt[l - 1];
+    if (e == '.' || e == '!' || e == '?' || (colon && e == ':')) return true;
+    static const char *const cjk[] = {"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",
+                                      "\xef\xbc\x8e", NULL}; /* 。！？． */
+    for (int i = 0; l >= 3 && cjk[i]; i++)
+        if (!memcmp(txt + l - 3, cjk[i], 3)) return true;
+    return false;
+}
+
 /* Prose: a block whose text reads as sentences rather than links or labels
  * (jusText's "good" paragraph without the stop-word test): few links, and
  * long enough or ending a sentence. */
@@ -296,10 +312,7 @@ static bool prose_block(ctx *c, int i) {
     const char *txt = NULL;
     for (int k = i + 1; k < n->end; k++)
         if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
-    if (!txt) return false;
-    size_t l = strlen(txt);
-    while (l && isspace((unsigned char)txt[l - 1])) l--;
-    return l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?' || txt[l - 1] == ':');
+    return txt && ends_sentence(txt, true);
 }
 
 /* Mostly prose: at least 70 % of the subtree's text in prose blocks
@@ -565,10 +578,7 @@ static bool orphan_label(ctx *c, int root, int i, bool clean) {
     const char *txt = NULL; /* a sentence is not a label */
     for (int k = i + 1; k < nd->end; k++)
         if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
-    if (!txt) return false;
-    size_t l = strlen(txt);
-    while (l && isspace((unsigned char)txt[l - 1])) l--;
-    if (l && (txt[l - 1] == '.' || txt[l - 1] == '!' || txt[l - 1] == '?')) return false;
+    if (!txt || ends_sentence(txt, false)) return false;
     int k = nd->end;
     while (k < c->v[root].end && c->v[k].parent == nd->parent && c->v[k].text &&
            c->v[k].g->type == GUMBO_NODE_WHITESPACE)
@@ -639,11 +649,7 @@ static bool join_sibling(ctx *c, int best, int s) {
             const char *txt = NULL;
             for (int k = s + 1; k < n->end; k++)
                 if (c->v[k].text) txt = c->v[k].g->v.text.text;
-            if (txt) {
-                size_t l = strlen(txt);
-                while (l && isspace((unsigned char)txt[l - 1])) l--;
-                if (l && txt[l - 1] == '.') return true;
-            }
+            if (txt && ends_sentence(txt, false)) return true;
         }
     }
     return false;
