@@ -10,10 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* Class/id names are split into lowercase words ("PageBuilder-pageRow" ->
- * page builder page row) and matched word by word, so that "pager" does not
- * match "pagerow" nor "ad" match "header". Long distinctive names are also
- * matched inside words ("socialshare", "relatedposts"). */
+/* Class/id names are split into lowercase words at punctuation and camelCase
+ * humps (a name like "SiteLayout-pageRow" gives site layout page row) and
+ * matched word by word, so that a short boilerplate word never matches
+ * inside a longer layout word ("pager" is not in "pagerow", "ad" not in
+ * "header"). Long distinctive names are also matched inside words
+ * ("socialshare", "relatedposts"). */
 
 /* Hard boilerplate: always removed. */
 static const char *const hard_words[] = {

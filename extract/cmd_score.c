@@ -1,7 +1,9 @@
-/* `extract score` and `extract speed`: the article-extraction benchmark. score
- * computes the benchmark's metric for stored outputs of other tools and for
- * our extractor run on the pages in the same process, so every figure comes
- * from one scorer; speed measures pages per second on the same pages. */
+/* `extract score` and `extract speed`: extraction benchmarks. score computes
+ * a benchmark's own metric (the article-extraction benchmark's shingle F1 for
+ * a ground truth of {id: {articleBody}}, trafilatura's snippet metric for one
+ * of {id: {with, without}}) for stored outputs of other tools and for our
+ * extractor run on the pages in the same process, so every figure comes from
+ * one scorer; speed measures pages per second on the same pages. */
 #include <dirent.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -18,15 +20,50 @@
 #include "pool.h"
 #include "progress.h"
 #include "score.h"
+#include "snippet.h"
 #include "stream.h"
 
-/* The page ids and true texts of a ground-truth.json. */
+/* The page ids and truths of a ground-truth.json: the true text (article
+ * benchmark) or the with/without snippets (trafilatura's set). */
 typedef struct truth {
     size_t n;
     const char **ids;
     const char **text;
+    json_t **entry;
+    bool snippets; /* entries hold "with" and "without" arrays */
     json_t *root;
 } truth;
+
+/* The strings of a JSON array as a NULL-free vector (caller frees). */
+static const char **str_array(json_t *a, size_t *n) {
+    size_t m = json_is_array(a) ? json_array_size(a) : 0, k = 0;
+    const char **v = calloc(m + 1, sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < m; i++)
+        if (json_is_string(json_array_get(a, i))) v[k++] = json_string_value(json_array_get(a, i));
+    *n = k;
+    return v;
+}
+
+/* Scores one page's predicted text by the truth's metric. */
+static int score_one(const truth *t, size_t i, const char *pred, ex_page_score *ps,
+                     ex_snip_counts *sc) {
+    if (!t->snippets) return ex_score_page(t->text[i], strlen(t->text[i]), pred, strlen(pred), ps);
+    size_t nw = 0, nwo = 0;
+    const char **w = str_array(json_object_get(t->entry[i], "with"), &nw);
+    const char **wo = str_array(json_object_get(t->entry[i], "without"), &nwo);
+    char *norm = ex_snip_normalize(pred, strlen(pred));
+    int rc = w && wo && norm ? ex_snip_count(norm, w, nw, wo, nwo, sc) : -1;
+    free(w);
+    free(wo);
+    free(norm);
+    return rc;
+}
+
+/* keep: page i is scored (all pages, or one half of the split) */
+static bool in_half(int half, size_t i) {
+    return half == 0 || (int)(i % 2) == half - 1;
+}
 
 static int truth_load(const char *path, truth *t, wt_error *err) {
     json_error_t je;
@@ -37,12 +74,19 @@ static int truth_load(const char *path, truth *t, wt_error *err) {
     size_t n = json_object_size(t->root);
     t->ids = calloc(n, sizeof *t->ids);
     t->text = calloc(n, sizeof *t->text);
-    if (!t->ids || !t->text) return wt_fail(err, "out of memory");
+    t->entry = calloc(n, sizeof *t->entry);
+    if (!t->ids || !t->text || !t->entry) return wt_fail(err, "out of memory");
     const char *k;
     json_t *v;
     json_object_foreach(t->root, k, v) {
+        if (!json_is_object(v)) return wt_fail(err, "%s: entry \"%s\" is not an object", path, k);
+        bool snip = json_object_get(v, "with") != NULL;
+        if (t->n == 0) t->snippets = snip;
+        if (snip != t->snippets)
+            return wt_fail(err, "%s: entry \"%s\" mixes the two ground-truth formats", path, k);
         t->ids[t->n] = k;
         t->text[t->n] = wt_json_str(v, "articleBody", "");
+        t->entry[t->n] = v;
         t->n++;
     }
     return 0;
@@ -51,18 +95,39 @@ static int truth_load(const char *path, truth *t, wt_error *err) {
 static void truth_free(truth *t) {
     free(t->ids);
     free(t->text);
+    free(t->entry);
     json_decref(t->root);
 }
 
-static void print_row(const char *name, const char *version, const ex_page_score *ps, size_t n) {
-    ex_score_total tot;
-    ex_score_total_of(ps, n, &tot);
-    printf("%-22s %-10s F1 %.3f  P %.3f  R %.3f  acc %.3f\n", name, version, tot.f1, tot.precision,
-           tot.recall, tot.accuracy);
+/* One row: scores of the pages in the half (ps compacted, sc summed). */
+static void print_row(const char *name, const char *version, const truth *t, int half,
+                      const ex_page_score *ps, const ex_snip_counts *sc) {
+    double f1, p, r, acc;
+    if (t->snippets) {
+        ex_snip_counts sum = {0};
+        for (size_t i = 0; i < t->n; i++)
+            if (in_half(half, i)) {
+                sum.tp += sc[i].tp, sum.fn += sc[i].fn;
+                sum.fp += sc[i].fp, sum.tn += sc[i].tn;
+            }
+        ex_snip_total tot;
+        ex_snip_total_of(&sum, &tot);
+        f1 = tot.f1, p = tot.precision, r = tot.recall, acc = tot.accuracy;
+    } else {
+        ex_page_score *sel = calloc(t->n ? t->n : 1, sizeof *sel);
+        size_t k = 0;
+        for (size_t i = 0; sel && i < t->n; i++)
+            if (in_half(half, i)) sel[k++] = ps[i];
+        ex_score_total tot = {0};
+        if (sel) ex_score_total_of(sel, k, &tot);
+        free(sel);
+        f1 = tot.f1, p = tot.precision, r = tot.recall, acc = tot.accuracy;
+    }
+    printf("%-22s %-10s F1 %.3f  P %.3f  R %.3f  acc %.3f\n", name, version, f1, p, r, acc);
 }
 
 /* Scores one stored tool output: {id: {articleBody}} or {version, output: {...}}. */
-static int score_tool(const char *path, const truth *t, wt_error *err) {
+static int score_tool(const char *path, const truth *t, int half, wt_error *err) {
     json_error_t je;
     json_t *root = json_load_file(path, 0, &je);
     if (!root) return wt_fail(err, "%s:%d: %s", path, je.line, je.text);
@@ -72,21 +137,26 @@ static int score_tool(const char *path, const truth *t, wt_error *err) {
         version = wt_json_str(root, "version", "");
     else
         out = root;
-    ex_page_score *ps = calloc(t->n, sizeof *ps);
-    if (!ps) return json_decref(root), wt_fail(err, "out of memory");
+    ex_page_score *ps = calloc(t->n + 1, sizeof *ps);
+    ex_snip_counts *sc = calloc(t->n + 1, sizeof *sc);
+    if (!ps || !sc) return free(ps), free(sc), json_decref(root), wt_fail(err, "out of memory");
     for (size_t i = 0; i < t->n; i++) {
         json_t *e = json_object_get(out, t->ids[i]);
         const char *pred = e ? wt_json_str(e, "articleBody", "") : "";
         if (!pred) pred = "";
-        ex_score_page(t->text[i], strlen(t->text[i]), pred, strlen(pred), &ps[i]);
+        if (score_one(t, i, pred, &ps[i], &sc[i]) < 0) {
+            free(ps), free(sc), json_decref(root);
+            return wt_fail(err, "out of memory");
+        }
     }
     char name[256];
     const char *b = strrchr(path, '/');
     snprintf(name, sizeof name, "%s", b ? b + 1 : path);
     char *dot = strstr(name, ".json");
     if (dot) *dot = 0;
-    print_row(name, version, ps, t->n);
+    print_row(name, version, t, half, ps, sc);
     free(ps);
+    free(sc);
     json_decref(root);
     return 0;
 }
@@ -100,6 +170,7 @@ typedef struct run_ctx {
     ex_worker *workers;
     char **texts;
     ex_page_score *ps;
+    ex_snip_counts *sc;
     int failed;
 } run_ctx;
 
@@ -119,32 +190,41 @@ static void run_one(void *vctx, size_t i, int worker) {
     ex_result res = {0};
     if (ex_page_from_html(w, &c->opts, (unsigned char *)data, n, NULL, &res) == 0) {
         c->texts[i] = strdup(w->content.text.p ? w->content.text.p : "");
-        if (c->texts[i])
-            ex_score_page(c->t->text[i], strlen(c->t->text[i]), c->texts[i], strlen(c->texts[i]),
-                          &c->ps[i]);
+        if (!c->texts[i] || score_one(c->t, i, c->texts[i], &c->ps[i], &c->sc[i]) < 0) {
+            fprintf(stderr, "extract score: %s: out of memory\n", path);
+            __atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED);
+        }
     }
     free(data);
 }
 
 static void score_usage(FILE *f) {
     fprintf(f, "usage: extract score --truth GROUND_TRUTH.json [--html-dir DIR] [--dump FILE]\n"
-               "                     [--per-page] [--threads N] [TOOL.json...]\n"
-               "  Prints F1, precision, recall and accuracy (the article-extraction-benchmark\n"
-               "  metric) for each stored tool output, and for this extractor run on\n"
-               "  DIR/<id>.html.gz when --html-dir is given (row 'webtext').\n"
+               "                     [--per-page] [--threads N] [--half 1|2] [TOOL.json...]\n"
+               "  Prints F1, precision, recall and accuracy for each stored tool output\n"
+               "  ({id: {\"articleBody\": text}}), and for this extractor run on\n"
+               "  DIR/<id>.html.gz when --html-dir is given (row 'webtext'). The metric\n"
+               "  follows the ground truth: {id: {articleBody}} is the article-extraction\n"
+               "  benchmark (shingle F1, macro average), {id: {with, without}} trafilatura's\n"
+               "  evaluation set (snippets found, micro average).\n"
+               "  --half 1|2    score only the pages at odd (1) or even (2) positions\n"
                "  --dump FILE   write our outputs as {id: {\"articleBody\": text}}\n"
-               "  --per-page    print our per-page precision and recall\n");
+               "  --per-page    print our per-page scores\n");
 }
 
 int ex_cmd_score(int argc, char **argv) {
-    static const struct option lo[] = {
-        {"truth", required_argument, 0, 't'}, {"html-dir", required_argument, 0, 'd'},
-        {"dump", required_argument, 0, 'D'},  {"per-page", no_argument, 0, 'p'},
-        {"whole-page", no_argument, 0, 'w'},  {"threads", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    static const struct option lo[] = {{"truth", required_argument, 0, 't'},
+                                       {"html-dir", required_argument, 0, 'd'},
+                                       {"dump", required_argument, 0, 'D'},
+                                       {"per-page", no_argument, 0, 'p'},
+                                       {"whole-page", no_argument, 0, 'w'},
+                                       {"threads", required_argument, 0, 'j'},
+                                       {"half", required_argument, 0, 'H'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     const char *truth_path = NULL, *dir = NULL, *dump = NULL;
     bool per_page = false, whole = false;
-    int64_t threads = 0;
+    int64_t threads = 0, half = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -168,6 +248,10 @@ int ex_cmd_score(int argc, char **argv) {
             if (wt_parse_i64("extract score", "--threads", optarg, 0, 1024, &threads) < 0)
                 return WT_EXIT_USAGE;
             break;
+        case 'H':
+            if (wt_parse_i64("extract score", "--half", optarg, 1, 2, &half) < 0)
+                return WT_EXIT_USAGE;
+            break;
         case 'h':
             score_usage(stdout);
             return WT_EXIT_OK;
@@ -189,7 +273,7 @@ int ex_cmd_score(int argc, char **argv) {
     }
     int rc = WT_EXIT_OK;
     for (int i = optind; i < argc; i++)
-        if (score_tool(argv[i], &t, &err) < 0) {
+        if (score_tool(argv[i], &t, (int)half, &err) < 0) {
             wt_report("extract score", &err);
             rc = WT_EXIT_FAIL;
         }
@@ -201,8 +285,9 @@ int ex_cmd_score(int argc, char **argv) {
         rc2.opts.whole_page = whole;
         rc2.workers = calloc((size_t)nt, sizeof(ex_worker));
         rc2.texts = calloc(t.n, sizeof(char *));
-        rc2.ps = calloc(t.n, sizeof(ex_page_score));
-        bool ok = rc2.workers && rc2.texts && rc2.ps;
+        rc2.ps = calloc(t.n + 1, sizeof(ex_page_score));
+        rc2.sc = calloc(t.n + 1, sizeof(ex_snip_counts));
+        bool ok = rc2.workers && rc2.texts && rc2.ps && rc2.sc;
         for (int k = 0; ok && k < nt; k++)
             if (ex_worker_init(&rc2.workers[k], &err) < 0) {
                 wt_report("extract score", &err);
@@ -212,9 +297,14 @@ int ex_cmd_score(int argc, char **argv) {
             wt_pool *pool = wt_pool_create(nt);
             wt_pool_for(pool, t.n, 1, run_one, &rc2);
             wt_pool_destroy(pool);
-            print_row("webtext", WEBTEXT_VERSION, rc2.ps, t.n);
-            if (per_page)
+            print_row("webtext", WEBTEXT_VERSION, &t, (int)half, rc2.ps, rc2.sc);
+            for (size_t i = 0; per_page && t.snippets && i < t.n; i++)
+                if (in_half((int)half, i))
+                    printf("  %s tp %zu fn %zu fp %zu tn %zu\n", t.ids[i], rc2.sc[i].tp,
+                           rc2.sc[i].fn, rc2.sc[i].fp, rc2.sc[i].tn);
+            if (per_page && !t.snippets)
                 for (size_t i = 0; i < t.n; i++) {
+                    if (!in_half((int)half, i)) continue;
                     ex_page_score *p = &rc2.ps[i];
                     double pr = p->tp + p->fp > 0 ? p->tp / (p->tp + p->fp) : 0;
                     double re = p->tp + p->fn > 0 ? p->tp / (p->tp + p->fn) : 0;
@@ -243,6 +333,7 @@ int ex_cmd_score(int argc, char **argv) {
         free(rc2.workers);
         free(rc2.texts);
         free(rc2.ps);
+        free(rc2.sc);
     }
     truth_free(&t);
     return rc;

@@ -19,6 +19,7 @@
 
 #include "classify.h"
 #include "guard.h"
+#include "jsonld.h"
 #include "prune.h"
 
 typedef struct node {
@@ -36,15 +37,27 @@ typedef struct node {
     bool hint;     /* named like an article body (itemprop=articleBody, ...) */
     bool in_link;  /* inside an <a> */
     uint32_t chars, link_chars, commas;
-    uint32_t n_p, n_img, n_li, n_input, n_embed, n_heading_chars, n_li_chars;
+    uint32_t n_p, n_img, n_li, n_input, n_embed, n_heading_chars, n_li_chars, n_a;
     double score;
 } node;
+
+/* Classifications of elements whose only names are a class list, by tag
+ * and class: pages repeat the same few (list items, links, cards), and
+ * splitting and matching names is a tenth of the work. */
+enum { CLASS_CACHE = 256 };
+typedef struct class_cache {
+    const char *cls[CLASS_CACHE]; /* gumbo's attribute value, NULL: empty slot */
+    GumboTag tag[CLASS_CACHE];
+    ex_node_class cl[CLASS_CACHE];
+} class_cache;
 
 typedef struct ctx {
     node *v;
     int n, cap;
     ex_content *out;
     ex_buf og_title;
+    long prose_budget; /* nodes mostly_prose may still visit */
+    class_cache *cache;
 } ctx;
 
 /* ---- pass 1: build ------------------------------------------------------ */
@@ -96,6 +109,29 @@ static void note_head(ctx *c, GumboNode *g) {
     }
 }
 
+/* ex_classify_element, through the cache when the element's only
+ * attribute is its class (every other attribute extraction reads changes
+ * the result). */
+static void classify(ctx *c, GumboNode *g, ex_node_class *cl) {
+    const GumboVector *at = &g->v.element.attributes;
+    GumboAttribute *a = at->length == 1 ? at->data[0] : NULL;
+    if (!c->cache || !a || strcmp(a->name, "class") != 0) {
+        ex_classify_element(g, cl);
+        return;
+    }
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)g->v.element.tag;
+    for (const unsigned char *p = (const unsigned char *)a->value; *p; p++)
+        h = (h ^ *p) * 1099511628211ull; /* FNV-1a */
+    size_t k = (size_t)(h % CLASS_CACHE);
+    class_cache *cc = c->cache;
+    if (cc->cls[k] && cc->tag[k] == g->v.element.tag && !strcmp(cc->cls[k], a->value)) {
+        *cl = cc->cl[k];
+        return;
+    }
+    ex_classify_element(g, cl);
+    cc->cls[k] = a->value, cc->tag[k] = g->v.element.tag, cc->cl[k] = *cl;
+}
+
 /* Iterative pre-order copy of the visible tree. */
 static int build(ctx *c, GumboNode *root, bool whole_page) {
     typedef struct frame {
@@ -133,7 +169,7 @@ static int build(ctx *c, GumboNode *root, bool whole_page) {
                 continue;
             }
             ex_node_class cl;
-            ex_classify_element(g, &cl);
+            classify(c, g, &cl);
             if (cl.invisible) continue;
             i = push_node(c, g, f.parent, f.depth);
             if (i < 0) goto oom;
@@ -196,7 +232,7 @@ static void measure(ctx *c) {
         node *nd = &c->v[i];
         nd->chars = nd->link_chars = nd->commas = 0;
         nd->n_p = nd->n_img = nd->n_li = nd->n_input = nd->n_embed = 0;
-        nd->n_heading_chars = nd->n_li_chars = 0;
+        nd->n_heading_chars = nd->n_li_chars = nd->n_a = 0;
         nd->has_hint = nd->hint && !nd->removed;
     }
     for (int i = c->n - 1; i >= 0; i--) {
@@ -208,6 +244,8 @@ static void measure(ctx *c) {
             GumboTag t = nd->g->v.element.tag;
             if (t == GUMBO_TAG_P)
                 nd->n_p++;
+            else if (t == GUMBO_TAG_A)
+                nd->n_a++;
             else if (t == GUMBO_TAG_IMG)
                 nd->n_img++;
             else if (t == GUMBO_TAG_LI)
@@ -236,21 +274,107 @@ static void measure(ctx *c) {
             p->n_input += nd->n_input;
             p->n_embed += nd->n_embed;
             p->n_heading_chars += nd->n_heading_chars;
+            p->n_a += nd->n_a;
             p->has_hint |= nd->has_hint;
         }
     }
 }
 
+static bool has_block_child(ctx *c, int i) {
+    for (int k = i + 1; k < c->v[i].end; k = c->v[k].end)
+        if (!c->v[k].text && c->v[k].kind != EX_BLOCK_INLINE) return true;
+    return false;
+}
+
+/* Does txt (trailing space ignored) end a sentence: . ! ? or the
+ * fullwidth and ideographic full stop, exclamation and question marks
+ * (CJK text)? colon: also a colon. */
+static bool ends_sentence(const char *txt, bool colon) {
+    size_t l = strlen(txt);
+    while (l && isspace((unsigned char)txt[l - 1])) l--;
+    if (!l) return false;
+    char e = txt[l - 1];
+    if (e == '.' || e == '!' || e == '?' || (colon && e == ':')) return true;
+    static const char *const cjk[] = {"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",
+                                      "\xef\xbc\x8e", NULL}; /* 。！？． */
+    for (int i = 0; l >= 3 && cjk[i]; i++)
+        if (!memcmp(txt + l - 3, cjk[i], 3)) return true;
+    return false;
+}
+
+/* Prose: a block whose text reads as sentences rather than links or labels
+ * (jusText's "good" paragraph without the stop-word test): few links, and
+ * long enough or ending a sentence. */
+static bool prose_block(ctx *c, int i) {
+    node *n = &c->v[i];
+    if (n->text || n->removed || n->chars < 25 || link_density(n) > 0.25) return false;
+    if (n->chars >= 80) return true;
+    const char *txt = NULL;
+    for (int k = i + 1; k < n->end; k++)
+        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
+    return txt && ends_sentence(txt, true);
+}
+
+/* Mostly prose: at least 70 % of the subtree's text in prose blocks
+ * (paragraph-like elements judged by prose_block), and not a teaser list
+ * (a linked title and a summary per item). Visits at most *budget nodes in
+ * all (so nested calls stay linear); false when the budget is spent. */
+static bool mostly_prose(ctx *c, int s, long *budget) {
+    node *n = &c->v[s];
+    if (n->chars < 80 || link_density(n) > 0.2) return false;
+    uint32_t good = 0, n_good = 0;
+    for (int k = s; k < n->end; k++) {
+        if (--*budget < 0) return false;
+        node *b = &c->v[k];
+        if (b->removed) {
+            k = b->end - 1;
+            continue;
+        }
+        if (b->text) continue;
+        GumboTag t = b->g->v.element.tag;
+        bool para = t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_BLOCKQUOTE ||
+                    t == GUMBO_TAG_LI || t == GUMBO_TAG_TD ||
+                    ((t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION) && !has_block_child(c, k));
+        if (para) {
+            if (prose_block(c, k)) good += b->chars, n_good++;
+            k = b->end - 1;
+        }
+    }
+    if (n->n_a >= 3 && n->n_a >= n_good) return false;
+    return good * 10 >= n->chars * 7;
+}
+
 /* Decides which boilerplate-named elements go, top-down on the measured
- * whole tree. Comments always go. A soft one (layout names such as sidebar
- * or header) stays when it wraps a named article body, or holds over 30 % of
- * the page's text with few links: then it is the layout around the article,
- * not a sidebar. A hard one (share, related, ad, ... names; nav, aside,
- * footer tags) stays only when it wraps a named article body, or (names
- * only) holds over half of the page's text at link density < 0.3. strip_names=false keeps every
- * named element (the retry when the first attempt found almost nothing). */
+ * whole tree. Comment-named ones go, unless comments hold more of the
+ * page's text than everything else and no article (tag or body name) stands
+ * beside them: then they are the page (a forum thread, a live commentary).
+ * A soft one (layout names such as sidebar or header) stays when it wraps a
+ * named article body, or holds over 30 % of the page's text with few links:
+ * then it is the layout around the article, not a sidebar. A hard one
+ * (share, related, ad, ... names; nav, aside, footer tags) stays only when
+ * it wraps a named article body, or (names only) holds over half of the
+ * page's text at link density < 0.3. strip_names=false keeps every named
+ * element but comments (the retry when the first attempt found almost
+ * nothing). */
 static void decide_removal(ctx *c, bool strip_names) {
-    uint32_t total = c->n ? c->v[0].chars : 0;
+    uint32_t total = c->n ? c->v[0].chars : 0, comments = 0;
+    int next_comment = c->n; /* the first comment-named element after i */
+    bool article = false;    /* an article (by tag or name) beside the comments */
+    for (int i = c->n - 1; i >= 0; i--) {
+        node *nd = &c->v[i];
+        if (nd->text) continue;
+        if (nd->bp == 3) {
+            next_comment = i;
+        } else if ((nd->hint || nd->g->v.element.tag == GUMBO_TAG_ARTICLE) && nd->chars >= 25 &&
+                   next_comment >= nd->end) {
+            article = true;
+        }
+    }
+    for (int i = 0; i < c->n; i++) /* text in comment-named elements, outermost ones */
+        if (!c->v[i].text && c->v[i].bp == 3) {
+            comments += c->v[i].chars;
+            i = c->v[i].end - 1;
+        }
     for (int i = 0; i < c->n; i++) {
         node *nd = &c->v[i];
         nd->removed = false;
@@ -263,18 +387,22 @@ static void decide_removal(ctx *c, bool strip_names) {
         if (!strip_names && !by_tag && nd->bp != 3) continue; /* comments never return */
         double ld = link_density(nd);
         bool wrapper = nd->has_hint || (nd->chars * 10 > total * 3 && ld < 0.5);
+        /* a heading (or a wrapper of one) named with a layout word such as
+         * header or nav is a heading of the text; link-heavy ones are
+         * cleaned when emitted */
+        if (nd->chars > 0 && nd->n_heading_chars == nd->chars) wrapper = true;
         bool big = nd->has_hint || (!by_tag && nd->chars * 2 > total && ld < 0.3);
-        if (nd->bp == 3 || (nd->bp == 2 && !big) || (nd->bp == 1 && !wrapper)) nd->removed = true;
+        /* comments that hold most of a page without an article are its
+         * content (a forum thread, a live commentary), not a discussion */
+        bool thread = !article && comments > total - comments && ld < 0.3;
+        if ((nd->bp == 3 && !thread) || (nd->bp == 2 && !big) || (nd->bp == 1 && !wrapper))
+            nd->removed = true;
+        else if (nd->bp == 3 && nd->weight < 0)
+            nd->weight = 0; /* its name no longer counts against it */
     }
 }
 
 /* ---- pass 3: score and choose -------------------------------------------- */
-
-static bool has_block_child(ctx *c, int i) {
-    for (int k = i + 1; k < c->v[i].end; k = c->v[k].end)
-        if (!c->v[k].text && c->v[k].kind != EX_BLOCK_INLINE) return true;
-    return false;
-}
 
 static void init_candidate(node *nd) {
     if (nd->scored) return;
@@ -405,7 +533,13 @@ static bool junk_block(ctx *c, int i) {
           t == GUMBO_TAG_UL || t == GUMBO_TAG_OL || t == GUMBO_TAG_DL || t == GUMBO_TAG_FORM ||
           t == GUMBO_TAG_FIGURE || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_HEADER))
         return false;
-    if (nd->weight + (nd->scored ? nd->score : 0) < 0) return true;
+    /* lists start from a negative tag score (readability's table), which a
+     * list of plain items would not outweigh: they are judged by names and
+     * links alone */
+    bool list_tag = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL || t == GUMBO_TAG_DL;
+    double sc = nd->scored ? nd->score : 0;
+    if (list_tag && link_density(nd) < 0.3) sc -= ex_classify_tag_score(t) * (nd->scored ? 1 : 0);
+    if (nd->weight + sc < 0) return true;
     if (nd->commas >= 10) return false;
     bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL ||
                    (nd->chars && (double)nd->n_li_chars / nd->chars > 0.9);
@@ -422,6 +556,35 @@ static bool junk_block(ctx *c, int i) {
     if ((nd->n_embed == 1 && nd->chars < 75) || nd->n_embed > 1) return true;
     if (is_list && ld > 0.5) return true; /* lists of links: menus, related stories */
     return false;
+}
+
+enum { ORPHAN_CHARS = 40 };
+
+/* Is element k of the container left out of the text? */
+static bool dropped(ctx *c, int root, int k, bool clean) {
+    node *nd = &c->v[k];
+    /* a block holding most of the container's prose is its body, whatever
+     * its names say (conditional cleaning must not empty the container) */
+    bool body = nd->chars * 2 > c->v[root].chars && link_density(nd) < 0.3;
+    return nd->removed || (clean && k != root && !body && junk_block(c, k));
+}
+
+/* A short block (a label such as "read also" in any language) whose next
+ * element was left out: it introduced what was dropped. */
+static bool orphan_label(ctx *c, int root, int i, bool clean) {
+    node *nd = &c->v[i];
+    if (i == root || nd->kind != EX_BLOCK_PARA || nd->chars == 0 || nd->chars >= ORPHAN_CHARS)
+        return false;
+    const char *txt = NULL; /* a sentence is not a label */
+    for (int k = i + 1; k < nd->end; k++)
+        if (c->v[k].text && c->v[k].g->type == GUMBO_NODE_TEXT) txt = c->v[k].g->v.text.text;
+    if (!txt || ends_sentence(txt, false)) return false;
+    int k = nd->end;
+    while (k < c->v[root].end && c->v[k].parent == nd->parent && c->v[k].text &&
+           c->v[k].g->type == GUMBO_NODE_WHITESPACE)
+        k++;
+    if (k >= c->v[root].end || c->v[k].parent != nd->parent || c->v[k].text) return false;
+    return c->v[k].chars >= nd->chars && dropped(c, root, k, clean);
 }
 
 static int emit(ctx *c, int root, emitter *e, bool clean) {
@@ -450,10 +613,7 @@ static int emit(ctx *c, int root, emitter *e, bool clean) {
             i++;
             continue;
         }
-        /* a block holding most of the container's prose is its body, whatever
-         * its names say (conditional cleaning must not empty the container) */
-        bool body = !nd->text && nd->chars * 2 > c->v[root].chars && link_density(nd) < 0.3;
-        if (nd->removed || (clean && i != root && !body && junk_block(c, i))) {
+        if (dropped(c, root, i, clean) || (clean && orphan_label(c, root, i, clean))) {
             i = nd->end;
             continue;
         }
@@ -489,11 +649,7 @@ static bool join_sibling(ctx *c, int best, int s) {
             const char *txt = NULL;
             for (int k = s + 1; k < n->end; k++)
                 if (c->v[k].text) txt = c->v[k].g->v.text.text;
-            if (txt) {
-                size_t l = strlen(txt);
-                while (l && isspace((unsigned char)txt[l - 1])) l--;
-                if (l && txt[l - 1] == '.') return true;
-            }
+            if (txt && ends_sentence(txt, false)) return true;
         }
     }
     return false;
@@ -505,6 +661,73 @@ static void measure_reset(ctx *c) {
     measure(c);
 }
 
+enum { MAX_ROOTS = 512, FAR_LEVELS = 3, LEAD_CHARS = 150 };
+
+/* A sibling built like the subtree that holds the text (same tag, same
+ * class list: one more section of a text split into repeated units) with
+ * few links. */
+static bool same_unit(ctx *c, int cur, int s) {
+    node *a = &c->v[cur], *b = &c->v[s];
+    if (b->text || b->removed || b->chars == 0 || link_density(b) > 0.2) return false;
+    if (s < cur && b->chars < LEAD_CHARS) return false; /* a title line before the text */
+    if (b->n_a >= 3 && b->n_a >= b->n_p) return false;  /* a teaser list */
+    if (a->g->v.element.tag != b->g->v.element.tag) return false;
+    const char *ca = attr(a->g, "class"), *cb = attr(b->g, "class");
+    return ca && cb && ca[0] && !strcmp(ca, cb);
+}
+
+/* A sibling subtree further out (a column or section beside the one holding
+ * the container, as page builders and templates split one text): it joins
+ * when it is mostly prose. */
+static bool join_far(ctx *c, int s, int best) {
+    node *n = &c->v[s];
+    if (n->text || n->removed || n->weight < 0 || n->kind == EX_BLOCK_HEADING) return false;
+    /* before the text, a short block with a link is a notice (a disclosure,
+     * a promotion pointing elsewhere), not an introduction */
+    if (s < best && n->chars < LEAD_CHARS && n->link_chars > 0) return false;
+    return mostly_prose(c, s, &c->prose_budget);
+}
+
+static int cmp_int(const void *a, const void *b) {
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* The subtrees that make the text: the best container, its joined siblings
+ * (readability's rule) and, up to FAR_LEVELS ancestors out, sibling
+ * subtrees that are mostly prose; a heading right before a joined subtree
+ * comes with it. Returns the count, in document order. */
+static int collect_roots(ctx *c, int best, int *roots) {
+    int nr = 0;
+    roots[nr++] = best;
+    int cur = best;
+    for (int level = 0; level <= FAR_LEVELS;) {
+        int p = c->v[cur].parent;
+        if (p < 0) break;
+        GumboTag pt = c->v[p].g->v.element.tag;
+        if (pt == GUMBO_TAG_HTML || (level > 0 && pt == GUMBO_TAG_BODY)) break;
+        bool other = false;   /* the parent holds text beside cur: a level counts */
+        int last = -1;        /* previous element sibling */
+        bool last_in = false; /* it was joined */
+        for (int s = p + 1; s < c->v[p].end; s = c->v[s].end) {
+            node *n = &c->v[s];
+            if (n->text) continue;
+            bool in = s == cur || (level == 0 && join_sibling(c, best, s)) ||
+                      join_far(c, s, best) || same_unit(c, cur, s);
+            if (s != cur && n->chars > 0) other = true;
+            if (in && s != cur && nr < MAX_ROOTS) roots[nr++] = s;
+            /* the heading of a joined block */
+            if (in && last >= 0 && !last_in && c->v[last].kind == EX_BLOCK_HEADING &&
+                !c->v[last].removed && nr < MAX_ROOTS)
+                roots[nr++] = last;
+            last = s, last_in = in;
+        }
+        level += other;
+        cur = p;
+    }
+    qsort(roots, (size_t)nr, sizeof *roots, cmp_int);
+    return nr;
+}
+
 /* One extraction: removal, scoring, choice, emission into out. */
 static int attempt(ctx *c, bool strip_names, ex_buf *out) {
     decide_removal(c, strip_names);
@@ -513,13 +736,13 @@ static int attempt(ctx *c, bool strip_names, ex_buf *out) {
     emitter e = {.out = out};
     int best = choose(c);
     if (best < 0) return emit(c, 0, &e, true);
-    int p = c->v[best].parent;
-    if (p < 0) return emit(c, best, &e, true);
-    for (int s = p + 1; s < c->v[p].end; s = c->v[s].end)
-        if (s == best || join_sibling(c, best, s)) {
-            if (emit(c, s, &e, true) < 0) return -1;
-            brk(&e, 2);
-        }
+    if (c->v[best].parent < 0) return emit(c, best, &e, true);
+    int roots[MAX_ROOTS];
+    int nr = collect_roots(c, best, roots);
+    for (int k = 0; k < nr; k++) {
+        if (emit(c, roots[k], &e, true) < 0) return -1;
+        brk(&e, 2);
+    }
     return 0;
 }
 
@@ -535,6 +758,32 @@ static bool same_text(const char *a, size_t an, const char *b, size_t bn) {
     }
 }
 
+/* Folds s[0..n) for comparison: ASCII letters and digits lowercased, other
+ * ASCII dropped, other bytes kept. Returns the length written to out (at
+ * most cap). */
+static size_t fold(const char *s, size_t n, char *out, size_t cap) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80 && !isalnum(ch)) continue;
+        out[k++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+    }
+    return k;
+}
+
+/* The line, of 2 words or more, makes most of the title: the headline,
+ * where the title adds the site's name. */
+static bool in_title(const char *s, size_t n, const ex_buf *title) {
+    if (!title->len || n > title->len) return false;
+    bool two = false;
+    for (size_t i = 0; i + 1 < n; i++) two |= s[i] == ' ' && s[i + 1] != ' ';
+    if (!two) return false;
+    char a[1024], b[1024];
+    size_t na = fold(s, n, a, sizeof a), nb = fold(title->p, title->len, b, sizeof b);
+    if (na < 8 || na > nb || na * 2 < nb || nb == sizeof b) return false; /* most of it */
+    return memmem(b, nb, a, na) != NULL;
+}
+
 static size_t line_words(const char *s, size_t n) {
     size_t w = 0;
     bool in = false;
@@ -546,8 +795,8 @@ static size_t line_words(const char *s, size_t n) {
     return w;
 }
 
-/* A short line that is not a sentence: a label ("Share", "Related",
- * "Posted: Fri 6:45 PM") rather than prose. */
+/* A short line that is not a sentence: a label (a button or section name,
+ * a time stamp) rather than prose. */
 static bool label_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     if (n == 0) return true;
@@ -585,9 +834,9 @@ static bool has_year(const char *s, size_t n) {
     return false;
 }
 
-/* Article metadata rather than prose: a byline ("By Jane Doe"), a dateline
- * ("Nov. 20, 2019, 9:28 AM UTC", "Published November 20th, 2019"), a
- * copyright notice, a contact or "follow me on Twitter" line. */
+/* Article metadata rather than prose: a byline ("By" and a name), a
+ * dateline (a short line with a year, or "Published"/"Updated" and a year),
+ * a copyright notice, an e-mail contact, or a "follow ... on" social line. */
 static bool meta_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     size_t w = line_words(s, n);
@@ -612,6 +861,16 @@ static bool meta_line(const char *s, size_t n) {
 static bool edge_line(const char *s, size_t n) {
     return label_line(s, n) || meta_line(s, n);
 }
+
+/* At the end of the text, a short line ending in a colon introduces nothing
+ * that follows: the label of a section (links, contacts, sources) that was
+ * dropped. */
+static bool dangling_line(const char *s, size_t n) {
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    return n && n < 80 && s[n - 1] == ':' && line_words(s, n) < 8;
+}
+
+enum { TAIL_LINES = 6 };
 
 /* Final pass over the text: drops lines that repeat the title (the headline
  * inside the body), and label and metadata lines at the very start or end
@@ -642,8 +901,9 @@ static int tidy_text(ex_buf *t, const ex_buf *title) {
     while (first < last && first < 3 && edge_line(t->p + ln[first].a, ln[first].b - ln[first].a) &&
            ln[first].b + 1 < t->len && t->p[ln[first].b + 1] == '\n')
         first++;
-    while (last > first && nl - last < 3 &&
-           edge_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a) &&
+    while (last > first && nl - last < TAIL_LINES &&
+           (edge_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a) ||
+            dangling_line(t->p + ln[last - 1].a, ln[last - 1].b - ln[last - 1].a)) &&
            ln[last - 1].a >= 2 && t->p[ln[last - 1].a - 2] == '\n')
         last--;
     ex_buf out = {0};
@@ -651,6 +911,7 @@ static int tidy_text(ex_buf *t, const ex_buf *title) {
         const char *s = t->p + ln[i].a;
         size_t n = ln[i].b - ln[i].a;
         if (title->len && same_text(s, n, title->p, title->len)) continue;
+        if (i < first + 3 && in_title(s, n, title)) continue; /* the headline at the start */
         if (out.len) {
             /* keep the original separator: one or two newlines */
             bool blank = ln[i].a >= 2 && t->p[ln[i].a - 2] == '\n';
@@ -687,7 +948,14 @@ static void trim_title(ex_buf *t) {
     if (t->p) t->p[w] = 0;
 }
 
-int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts, ex_content *out) {
+/* Below this many bytes of text, extraction looks for other evidence. */
+enum { LITTLE_TEXT = 500 };
+/* Node visits of the prose tests per parse: 4 passes over a large page. */
+enum { PROSE_BUDGET = 4 << 20 };
+
+/* One prune, parse and extraction into out (text, title, language). */
+static int extract_pass(const char *html, size_t len, const ex_content_opts *opts, int prune_flags,
+                        ex_content *out) {
     ex_buf_clear(&out->text);
     ex_buf_clear(&out->title);
     out->html_lang[0] = 0;
@@ -695,16 +963,18 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
     out->nodes = 0;
     int max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 1000;
     ex_buf pruned = {0};
-    if (ex_prune_html(html, len, !(opts && opts->whole_page), &pruned) < 0)
-        return ex_buf_free(&pruned), -1;
+    if (ex_prune_html(html, len, prune_flags, &pruned) < 0) return ex_buf_free(&pruned), -1;
     size_t use = ex_guard_depth_prefix(pruned.p ? pruned.p : "", pruned.len, max_depth);
     out->depth_cut = use < pruned.len;
     GumboOptions go = kGumboDefaultOptions;
     go.max_errors = 0; /* do not collect parse errors: unbounded memory for nothing */
     GumboOutput *g = gumbo_parse_with_options(&go, pruned.p ? pruned.p : "", use);
     if (!g) return ex_buf_free(&pruned), -1;
-    ctx c = {.out = out};
+    ctx c = {.out = out, .prose_budget = PROSE_BUDGET};
+    c.cache = calloc(1, sizeof *c.cache); /* without it, classify uncached */
     int rc = build(&c, g->document, opts && opts->whole_page);
+    free(c.cache);
+    c.cache = NULL;
     if (rc == 0 && c.n > 0) {
         out->nodes = (size_t)c.n;
         measure(&c); /* the whole tree, for removal decisions */
@@ -715,7 +985,7 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
             rc = attempt(&c, true, &out->text);
             /* readability's retry: almost nothing found, so the names misled
              * us; try again keeping named elements, and keep the longer text */
-            if (rc == 0 && out->text.len < 500) {
+            if (rc == 0 && out->text.len < LITTLE_TEXT) {
                 ex_buf alt = {0};
                 measure_reset(&c);
                 rc = attempt(&c, false, &alt);
@@ -732,12 +1002,42 @@ int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts
         ex_buf_clear(&out->title);
         ex_buf_add(&out->title, c.og_title.p, c.og_title.len);
     }
-    trim_title(&out->title);
-    if (rc == 0 && !(opts && opts->whole_page)) rc = tidy_text(&out->text, &out->title);
     ex_buf_free(&c.og_title);
     free(c.v);
     gumbo_destroy_output(&go, g);
     ex_buf_free(&pruned);
+    return rc;
+}
+
+static void swap_if_longer(ex_buf *text, ex_buf *alt) {
+    if (alt->len > 2 * text->len) {
+        ex_buf t = *text;
+        *text = *alt;
+        *alt = t;
+    }
+}
+
+int ex_content_extract(const char *html, size_t len, const ex_content_opts *opts, ex_content *out) {
+    bool whole = opts && opts->whole_page;
+    int rc = extract_pass(html, len, opts, whole ? 0 : EX_PRUNE_LAYOUT, out);
+    /* the visible markup holds little: the page may carry its text for
+     * browsers without scripts (<noscript>) or as JSON-LD (articleBody, plain
+     * text only); either is used when it gives much more text */
+    if (rc == 0 && !whole && out->text.len < LITTLE_TEXT) {
+        if (memmem(html, len, "<noscript", 9) || memmem(html, len, "<NOSCRIPT", 9)) {
+            ex_content alt = {0};
+            rc = extract_pass(html, len, opts, EX_PRUNE_LAYOUT | EX_PRUNE_KEEP_NOSCRIPT, &alt);
+            if (rc == 0) swap_if_longer(&out->text, &alt.text);
+            ex_content_free(&alt);
+        }
+        ex_buf jb = {0};
+        if (rc == 0) rc = ex_jsonld_article_body(html, len, &jb);
+        if (rc == 0 && jb.len >= 200 && !memmem(jb.p, jb.len, "</", 2))
+            swap_if_longer(&out->text, &jb);
+        ex_buf_free(&jb);
+    }
+    trim_title(&out->title);
+    if (rc == 0 && !whole) rc = tidy_text(&out->text, &out->title);
     return rc;
 }
 

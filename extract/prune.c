@@ -137,7 +137,9 @@ static const char *skip_nested(const char *p, const char *end, const char *name,
     return end;
 }
 
-int ex_prune_html(const char *s, size_t n, bool drop_layout, ex_buf *out) {
+int ex_prune_html(const char *s, size_t n, int flags, ex_buf *out) {
+    bool drop_layout = flags & EX_PRUNE_LAYOUT;
+    bool noscript = flags & EX_PRUNE_KEEP_NOSCRIPT;
     ex_buf_clear(out);
     if (ex_buf_reserve(out, n / 3 + 64) < 0) return -1;
     const char *p = s, *end = s + n;
@@ -173,6 +175,13 @@ int ex_prune_html(const char *s, size_t n, bool drop_layout, ex_buf *out) {
                 if (ex_buf_addc(out, '<') < 0) return -1;
                 p++;
             }
+            continue;
+        }
+        if (noscript && nl == 8 && !strncasecmp(name, "noscript", 8)) {
+            /* its content, for browsers without scripts, read as a block */
+            const char *gt = memchr(q, '>', (size_t)(end - q));
+            if (ex_buf_add(out, closing ? "</div>" : "<div>", closing ? 6 : 5) < 0) return -1;
+            p = gt ? gt + 1 : end;
             continue;
         }
         if (closing) {

@@ -11,9 +11,13 @@
 
 #include "buf.h"
 
-/* Writes the pruned markup of s[0..n) to out (cleared first). drop_layout
- * also drops <nav> and <footer> elements (main-content extraction removes
- * them anyway). Returns 0, -1 when out of memory. */
-int ex_prune_html(const char *s, size_t n, bool drop_layout, ex_buf *out);
+enum {
+    EX_PRUNE_LAYOUT = 1,        /* also drop <nav> and <footer> (extraction removes them) */
+    EX_PRUNE_KEEP_NOSCRIPT = 2, /* keep <noscript> content, as a <div> */
+};
+
+/* Writes the pruned markup of s[0..n) to out (cleared first); flags are
+ * EX_PRUNE_*. Returns 0, -1 when out of memory. */
+int ex_prune_html(const char *s, size_t n, int flags, ex_buf *out);
 
 #endif

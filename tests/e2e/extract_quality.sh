@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Extraction quality gate (trafilatura's practice): on the article-extraction
-# benchmark's dev split our F1 must stay above a floor just under the current
-# figure (0.984 when the floor was set). The same run checks that our scorer
-# reproduces the published figures of other tools from their stored outputs.
+# Extraction quality gate (trafilatura's practice) on the article-extraction
+# benchmark's DEV split: our F1 must stay above a floor set a margin below
+# the current figure (0.983 when the floor was set; halves 0.984 / 0.981).
+# The same run checks that our scorer reproduces the published figures of
+# other tools from their stored outputs.
 set -euo pipefail
 BIN=${WEBTEXT_BIN:?}
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"

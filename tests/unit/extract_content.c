@@ -9,6 +9,7 @@
 #include "extract/classify.h"
 #include "extract/content.h"
 #include "extract/guard.h"
+#include "extract/jsonld.h"
 #include "extract/prune.h"
 
 static const char *page =
@@ -189,10 +190,126 @@ static void test_wrappers(void **state) {
     ex_content_free(&c);
 }
 
+/* Comments that are the whole page (a forum thread) are its content. */
+static void test_thread(void **state) {
+    (void)state;
+    const char *para = "<div class=\"comment-body\"><p>A reply in the thread that says something "
+                       "useful, with a reason, an example, and a conclusion.</p></div>";
+    char page[8192];
+    int n = snprintf(page, sizeof page,
+                     "<html><body><main><h2>Thread title</h2><div class=\"comments\">%s%s%s"
+                     "</div></main><div class=\"sidebar\"><a href=/x>Other forum</a></div>"
+                     "</body></html>",
+                     para, para, para);
+    ex_content c = {0};
+    ex_content_opts o = {.max_depth = 1000};
+    assert_int_equal(ex_content_extract(page, (size_t)n, &o, &c), 0);
+    assert_non_null(strstr(c.text.p, "A reply in the thread"));
+    assert_null(strstr(c.text.p, "Other forum"));
+    ex_content_free(&c);
+}
+
+/* Page builders split one text over columns and rows: prose blocks a few
+ * levels away from the best container join it, with the heading before
+ * them; a teaser list (a link per item) does not. */
+static void test_far_siblings(void **state) {
+    (void)state;
+    const char *p =
+        "<html><body><div class=\"section\"><div class=\"row\"><div class=\"col\">"
+        "<div class=\"text-block\"><p>An introduction that stands in its own column, written "
+        "as a full sentence, with a comma or two, for the reader.</p></div></div></div>"
+        "<div class=\"row\"><div class=\"col\"><div class=\"text-block\"><h2>The main "
+        "part</h2><p>The main text of the page is here, long and written as prose, with commas, "
+        "clauses, and details, so that it scores best of all the blocks.</p><p>A second "
+        "paragraph of the main text continues, again with commas, clauses, and more detail "
+        "about the subject at hand.</p></div></div></div>"
+        "<div class=\"row\"><div class=\"col\"><div class=\"text-block\"><h3>Section "
+        "three</h3><p>A closing section in another row, also prose, that ends the text of "
+        "the page with a last remark.</p></div></div></div>"
+        "<div class=\"row\"><div class=\"col\"><p><a href=/1>Teaser one</a> A summary of "
+        "another story that is long enough to look like prose here.</p><p><a href=/2>Teaser "
+        "two</a> A summary of yet another story, long enough to look like prose.</p><p><a "
+        "href=/3>Teaser three</a> A third summary of a story, long enough as well.</p></div>"
+        "</div></div></body></html>";
+    ex_content c = {0};
+    ex_content_opts o = {.max_depth = 1000};
+    assert_int_equal(ex_content_extract(p, strlen(p), &o, &c), 0);
+    const char *intro = strstr(c.text.p, "An introduction");
+    const char *main = strstr(c.text.p, "The main text");
+    const char *third = strstr(c.text.p, "Section three\n\nA closing section");
+    assert_non_null(intro);
+    assert_non_null(main);
+    assert_non_null(third);
+    assert_true(intro < main && main < third);
+    assert_non_null(strstr(c.text.p, "The main part\n\nThe main text"));
+    assert_null(strstr(c.text.p, "Teaser"));
+    ex_content_free(&c);
+}
+
+/* A text split into repeated units (sibling <article>s of one class, each
+ * short): the units beside the chosen one join it. */
+static void test_same_units(void **state) {
+    (void)state;
+    const char *p =
+        "<html><body><main><article class=\"step\"><p>Mix the flour and the sugar.</p></article>"
+        "<article class=\"step\"><p>The longest step explains the dough in detail, with commas, "
+        "clauses, and a careful description of what to watch for, so it scores best.</p>"
+        "<p>It goes on with a second paragraph, again with commas, and more detail.</p>"
+        "</article><article class=\"step\"><p>Bake for twenty minutes.</p></article></main>"
+        "</body></html>";
+    ex_content c = {0};
+    ex_content_opts o = {.max_depth = 1000};
+    assert_int_equal(ex_content_extract(p, strlen(p), &o, &c), 0);
+    assert_non_null(strstr(c.text.p, "The longest step"));
+    assert_non_null(strstr(c.text.p, "Bake for twenty minutes."));
+    ex_content_free(&c);
+}
+
+/* Little visible text: <noscript> content, else the JSON-LD articleBody. */
+static void test_hidden_evidence(void **state) {
+    (void)state;
+    const char *ns =
+        "<html><body><div class=\"post\"><div id=\"app\">Loading</div><noscript><p>The "
+        "article for browsers without scripts is here, written as prose with commas, clauses, "
+        "and enough words.</p><p>Its second paragraph follows, also prose, with more words and "
+        "a proper ending.</p><p>A third paragraph completes the article text of this page, to "
+        "be sure it counts as the text.</p></noscript></div></body></html>";
+    ex_content c = {0};
+    ex_content_opts o = {.max_depth = 1000};
+    assert_int_equal(ex_content_extract(ns, strlen(ns), &o, &c), 0);
+    assert_non_null(strstr(c.text.p, "The article for browsers without scripts"));
+    assert_non_null(strstr(c.text.p, "Its second paragraph"));
+    const char *ld =
+        "<html><head><script type=\"application/ld+json\">{\"@graph\": [{\"@type\": "
+        "\"NewsArticle\", \"headline\": \"H\", \"articleBody\" : \"First line of the body, "
+        "\\u00e9t\\u00e9 \\ud83d\\ude00 \\\"quoted\\\", and prose that goes on for a while so "
+        "that it is long.\\nSecond line of the body, also long enough to matter, with more "
+        "words in it than the visible page has.\"}]}</script></head><body><div id=app>Loading"
+        "</div></body></html>";
+    assert_int_equal(ex_content_extract(ld, strlen(ld), &o, &c), 0);
+    assert_non_null(strstr(c.text.p, "First line of the body, \xc3\xa9t\xc3\xa9 "
+                                     "\xf0\x9f\x98\x80 \"quoted\", and prose"));
+    assert_non_null(strstr(c.text.p, "\nSecond line of the body"));
+    /* malformed or unterminated scripts give nothing and no crash */
+    const char *bad[] = {"<script type=application/ld+json>{\"articleBody\": \"abc\\u12",
+                         "<script type=application/ld+json>{\"articleBody\": \"abc",
+                         "<script type=application/ld+json>{\"articleBody\" x",
+                         "application/ld+json"};
+    ex_buf b = {0};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(ex_jsonld_article_body(bad[i], strlen(bad[i]), &b), 0);
+        assert_int_equal(b.len, 0);
+    }
+    ex_buf_free(&b);
+    ex_content_free(&c);
+}
+
 int extract_content_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_article),          cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_binary_guard),     cmocka_unit_test(test_prune),
-        cmocka_unit_test(test_labels_and_poems), cmocka_unit_test(test_wrappers)};
+        cmocka_unit_test(test_labels_and_poems), cmocka_unit_test(test_wrappers),
+        cmocka_unit_test(test_thread),           cmocka_unit_test(test_far_siblings),
+        cmocka_unit_test(test_hidden_evidence),  cmocka_unit_test(test_same_units)};
     return cmocka_run_group_tests_name("extract_content", tests, NULL, NULL);
 }

@@ -2,9 +2,11 @@
  * of the upstream evaluation and Unicode word tokens. */
 #include "extract_test.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract/score.h"
+#include "extract/snippet.h"
 
 static ex_page_score page(const char *truth, const char *pred) {
     ex_page_score p;
@@ -54,9 +56,35 @@ static void test_unicode_words(void **state) {
     assert_false(q.exact);
 }
 
+/* trafilatura's metric: Unicode whitespace runs (NBSP, ideographic space,
+ * line separator) become one space; counts are summed over pages. */
+static void test_snippets(void **state) {
+    (void)state;
+    const char *txt = "  Eins\xc2\xa0 zwei\n\ndrei\xe3\x80\x80vier \xe2\x80\xa8"
+                      "f\xc3\xbcnf  ";
+    char *norm = ex_snip_normalize(txt, strlen(txt));
+    assert_non_null(norm);
+    assert_string_equal(norm, "Eins zwei drei vier f\xc3\xbcnf");
+    const char *with[] = {"zwei drei", "vier\tf\xc3\xbcnf", "sechs"};
+    const char *without[] = {"Eins", "sieben"};
+    ex_snip_counts c = {0};
+    assert_int_equal(ex_snip_count(norm, with, 3, without, 2, &c), 0);
+    assert_true(c.tp == 2 && c.fn == 1 && c.fp == 1 && c.tn == 1);
+    assert_int_equal(ex_snip_count("", with, 3, without, 2, &c), 0); /* no output: nothing found */
+    assert_true(c.tp == 2 && c.fn == 4 && c.fp == 1 && c.tn == 3);
+    ex_snip_total t;
+    ex_snip_total_of(&c, &t);
+    assert_true(t.precision > 0.666 && t.precision < 0.667);
+    assert_true(t.recall > 0.333 && t.recall < 0.334);
+    assert_true(t.f1 > 0.444 && t.f1 < 0.445); /* 4 / 9 */
+    assert_true(t.accuracy > 0.499 && t.accuracy < 0.501);
+    free(norm);
+}
+
 int extract_score_tests(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identical), cmocka_unit_test(test_partial),
-        cmocka_unit_test(test_empty_and_short), cmocka_unit_test(test_unicode_words)};
+        cmocka_unit_test(test_empty_and_short), cmocka_unit_test(test_unicode_words),
+        cmocka_unit_test(test_snippets)};
     return cmocka_run_group_tests_name("extract_score", tests, NULL, NULL);
 }
