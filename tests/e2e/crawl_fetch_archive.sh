@@ -7,6 +7,8 @@
 # wrong ranges (short, extra bytes, wrong target, not 206) rejected and never
 # archived, CC records stored byte-exact, Wayback headers restored; then
 # extract reads the archived records; --source live still refuses loopback.
+set -euo pipefail
+: "${WEBTEXT_ROOT:?}" "${WEBTEXT_BIN:?}"
 source "$WEBTEXT_ROOT/tests/servers/fetch_common.sh"
 python3 "$SERVERS/archive_fixtures.py" "$TMP" 40
 python3 "$SERVERS/archive_server.py" --spec "$TMP/spec.json" --port-file "$TMP/aport" \

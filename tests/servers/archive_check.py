@@ -116,8 +116,8 @@ def main():
                 fail(f"{u}: reason {o['reason']}, want {e['expect']} ({o})")
             if e.get("trail") and e["trail"] not in o.get("sources", ""):
                 fail(f"{u}: sources {o.get('sources')!r} lacks {e['trail']!r}")
-        if e.get("trail") and u in seen:
-            pass
+            if e.get("why") and e["why"] not in o.get("sources", ""):
+                fail(f"{u}: sources {o.get('sources')!r} lacks {e['why']!r}")
     extra = set(seen) | set(logged)
     if len(extra) != n:
         fail(f"{len(extra)} URLs in the output, {n} expected")

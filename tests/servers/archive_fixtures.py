@@ -93,10 +93,13 @@ def build(n_filler, seed=1):
     cap(cc, "CC-MAIN-2017-43", u, T0 + 2 * DAY, mime="image/png", body="png")
     post(u, T0, expect="not_archived", trail="cc: not_archived (2 captures: 404 text/html x1, 200 image/png x1")
     # 5. bad ranges: rejected, never archived (wayback has nothing either)
+    whys = {"short": "short answer", "extra": "bytes after the first gzip member",
+            "wrong_target": "WARC-Target-URI is http://news.example.org/neighbour",
+            "not206": "not 206"}
     for fault in ("short", "extra", "wrong_target", "not206"):
         u = f"{h}/fault/{fault}"
         cap(cc, "CC-MAIN-2017-43", u, T0 + DAY, fault=fault)
-        post(u, T0, expect="not_archived", trail="cc: bad_range")
+        post(u, T0, expect="not_archived", trail="cc: bad_range", why=whys[fault])
     # 6. 503 SlowDown from the data server, 429 from the index: retried
     u = f"{h}/fault/slowdown"
     good = cap(cc, "CC-MAIN-2017-43", u, T0 + DAY, fault="slowdown")
@@ -104,8 +107,8 @@ def build(n_filler, seed=1):
     u = f"{h}/fault/index429"
     good = cap(cc, "CC-MAIN-2017-43", u, T0 + DAY, fault="index429")
     post(u, T0, expect="cc", ts=good["ts"], target=u)
-    # a wrong target URI fixture needs a neighbour record to point at
-    cap(cc, "CC-MAIN-2017-43", f"{h}/neighbour", T0)
+    # the wrong target URI fixture points at this record
+    cap(cc, "CC-MAIN-2017-43", f"{h}/neighbour", T0, neighbour=True)
     # 7. only in the Wayback Machine: nearest 200, original headers restored
     w = "http://blog.example.net"
     u = f"{w}/post/only-wayback"

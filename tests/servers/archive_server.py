@@ -12,7 +12,8 @@ Fixtures come from a spec file the test writes (generated, no real data):
  "zipnum": {"crawl": ID, "dir": FOLDER}}   (optional: serve a folder as the data server)
 capture: {"crawl"?, "url", "ts", "status", "mime", "body", "location"?, "fault"?}
 CC faults: short (206 with fewer bytes), extra (the range runs into the next
-member), wrong_target (the index points to another URL's record), not206
+member), wrong_target (the index points to the record of the crawl's capture
+marked "neighbour"), not206
 (200 with the whole file), slowdown (503 SlowDown + Retry-After once),
 index429 (the index answers 429 once for this URL). Wayback faults: cdx429
 (429 once); "serve_from": TS makes the raw capture redirect to the capture
@@ -84,8 +85,8 @@ class Archive:
                 fault = c.get("fault")
                 if fault == "extra":
                     ln += 30
-                if fault == "wrong_target":
-                    off, ln = where[(i + 1) % len(caps)]
+                if fault == "wrong_target":  # another URL's record: the one marked "neighbour"
+                    off, ln = where[next(k for k, x in enumerate(caps) if x.get("neighbour"))]
                 cdx = {"urlkey": surt(c["url"]), "timestamp": c["ts"], "url": c["url"],
                        "mime": c["mime"] or "unk", "status": str(c["status"]),
                        "digest": "X", "length": str(ln), "offset": str(off), "filename": path}
@@ -170,8 +171,9 @@ class Handler(BaseHTTPRequestHandler):
             fault = None
             for caps in a.cc.values():
                 for c in caps:
-                    if c["filename"] == path and int(c["offset"]) == s:
-                        fault = c.get("_fault")
+                    if (c["filename"] == path and int(c["offset"]) == s
+                            and c.get("_fault") in ("short", "not206", "slowdown")):
+                        fault = c["_fault"]
             if fault == "slowdown" and a.first_time(("slow", path, s)):
                 return self.send(503, b"<Error><Code>SlowDown</Code></Error>",
                                  [("Retry-After", "1")])
