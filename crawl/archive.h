@@ -59,10 +59,10 @@ void arc_summary(const arc_captures *c, char *out, size_t n);
 
 /* What a checked Common Crawl record holds. */
 typedef struct arc_record {
-    char id[128];     /* its WARC-Record-ID */
-    char date[64];    /* its WARC-Date */
-    int http_status;  /* of the HTTP response in it */
-    char *location;   /* its Location header (malloc'd), or NULL */
+    char id[128];    /* its WARC-Record-ID */
+    char date[64];   /* its WARC-Date */
+    int http_status; /* of the HTTP response in it */
+    char *location;  /* its Location header (malloc'd), or NULL */
 } arc_record;
 
 /* Checks a range answer: data[0..n) must be exactly one gzip member that

@@ -111,7 +111,8 @@ int arc_parse_cc(const char *text, size_t n, const char *crawl, arc_captures *ou
             json_decref(o);
             return wt_fail(err, "out of memory");
         }
-        const char *off = jtext(o, "offset", b3, sizeof b3), *lenv = jtext(o, "length", b4, sizeof b4);
+        const char *off = jtext(o, "offset", b3, sizeof b3),
+                   *lenv = jtext(o, "length", b4, sizeof b4);
         const char *fn = json_string_value(json_object_get(o, "filename"));
         const char *cr = json_string_value(json_object_get(o, "crawl"));
         char sb[16];
@@ -168,7 +169,8 @@ int arc_parse_wayback(const char *text, size_t n, arc_captures *out, wt_error *e
         const char *url = json_string_value(json_array_get(row, (size_t)iurl));
         if (!ts || !url) continue;
         const char *st = ist >= 0 ? json_string_value(json_array_get(row, (size_t)ist)) : NULL;
-        const char *mime = imime >= 0 ? json_string_value(json_array_get(row, (size_t)imime)) : NULL;
+        const char *mime =
+            imime >= 0 ? json_string_value(json_array_get(row, (size_t)imime)) : NULL;
         arc_capture *x = cap_push(out);
         if (!x) {
             json_decref(a);
@@ -197,10 +199,11 @@ long arc_choose(const arc_captures *c, int64_t created, bool *redirect) {
     *redirect = false;
     for (size_t i = 0; i < c->n; i++) {
         const arc_capture *x = &c->v[i];
-        int64_t d = created > 0 ? (x->time > created ? x->time - created : created - x->time)
-                                : x->time;
+        int64_t d =
+            created > 0 ? (x->time > created ? x->time - created : created - x->time) : x->time;
         if (x->status == 200 && text_type(x->mime)) {
-            if (best < 0 || d < bd || (d == bd && x->time < c->v[best].time)) best = (long)i, bd = d;
+            if (best < 0 || d < bd || (d == bd && x->time < c->v[best].time))
+                best = (long)i, bd = d;
         } else if (x->status >= 300 && x->status < 400) {
             if (best3 < 0 || d < bd3 || (d == bd3 && x->time < c->v[best3].time))
                 best3 = (long)i, bd3 = d;

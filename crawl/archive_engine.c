@@ -22,7 +22,7 @@
 #include "progress.h"
 
 #define CC_MAX_CRAWLS 16
-#define INDEX_MAX_BYTES (16u << 20) /* an index answer larger than this is an error */
+#define INDEX_MAX_BYTES (16u << 20)  /* an index answer larger than this is an error */
 #define RECORD_MAX_BYTES (64u << 20) /* a decompressed Common Crawl record */
 
 enum { SVC_CC_INDEX, SVC_CC_DATA, SVC_WAYBACK, SVC_COUNT };
@@ -282,7 +282,7 @@ static void pick_crawls(archive_engine *e, ajob *aj) {
         for (size_t i = 0; i < n; i++) {
             if (used[i]) continue;
             const crawl_info *c = &e->crawls[i];
-            int64_t d = t <= 0 ? -c->from /* unknown date: the newest */
+            int64_t d = t <= 0        ? -c->from /* unknown date: the newest */
                         : t < c->from ? c->from - t
                         : t > c->to   ? t - c->to
                                       : 0;
@@ -470,9 +470,8 @@ static int req_start(archive_engine *e, ajob *aj, int svc) {
         return wt_fail(e->err, "out of memory");
     }
     char *esc = curl_easy_escape(x->easy, aj->cur, 0);
-    const arc_capture *c = aj->chosen >= 0 && (size_t)aj->chosen < aj->caps.n
-                               ? &aj->caps.v[aj->chosen]
-                               : NULL;
+    const arc_capture *c =
+        aj->chosen >= 0 && (size_t)aj->chosen < aj->caps.n ? &aj->caps.v[aj->chosen] : NULL;
     char range[80];
     switch (aj->step) {
     case ST_CC_QUERY:
@@ -622,21 +621,21 @@ static int cc_range_done(archive_engine *e, areq *x, long code) {
             snprintf(why, sizeof why, "Content-Range %s is not the range asked for", cr);
     }
     arc_record rec;
-    if (!*why &&
-        arc_check_cc_record(x->body.p, x->body.len, c->url, RECORD_MAX_BYTES, &rec, why, sizeof why) ==
-            0) {
+    if (!*why && arc_check_cc_record(x->body.p, x->body.len, c->url, RECORD_MAX_BYTES, &rec, why,
+                                     sizeof why) == 0) {
         if (aj->redirect) {
             char *loc = rec.location;
             int rc = loc ? follow(e, aj, loc)
-                         : aj_fail(e, aj, FR_NOT_ARCHIVED, c->status, "redirect capture without Location");
+                         : aj_fail(e, aj, FR_NOT_ARCHIVED, c->status,
+                                   "redirect capture without Location");
             free(loc);
             return rc;
         }
         free(rec.location);
-        json_t *a = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:i}", "crawl", c->crawl, "filename",
-                              c->filename, "offset", (json_int_t)c->offset, "length",
-                              (json_int_t)c->length, "timestamp", c->ts, "url", c->url,
-                              "redirects", aj->hops);
+        json_t *a =
+            json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:i}", "crawl", c->crawl, "filename",
+                      c->filename, "offset", (json_int_t)c->offset, "length", (json_int_t)c->length,
+                      "timestamp", c->ts, "url", c->url, "redirects", aj->hops);
         char *meta = a ? archive_meta(aj->job, "cc", a) : NULL;
         json_decref(a);
         if (!meta) return wt_fail(e->err, "out of memory");
@@ -659,10 +658,11 @@ static int cc_range_done(archive_engine *e, areq *x, long code) {
 
 static int wb_cdx_done(archive_engine *e, areq *x, long code) {
     ajob *aj = x->aj;
-    if (code != 200 && code != 404) return aj_fail(e, aj, code >= 500 ? FR_HTTP_5XX : FR_HTTP_4XX,
-                                                    code, "wayback CDX query");
+    if (code != 200 && code != 404)
+        return aj_fail(e, aj, code >= 500 ? FR_HTTP_5XX : FR_HTTP_4XX, code, "wayback CDX query");
     wt_error perr;
-    if (code == 200 && arc_parse_wayback(x->body.p ? x->body.p : "", x->body.len, &aj->caps, &perr) < 0)
+    if (code == 200 &&
+        arc_parse_wayback(x->body.p ? x->body.p : "", x->body.len, &aj->caps, &perr) < 0)
         return aj_fail(e, aj, FR_ERROR, code, perr.msg);
     return decide(e, aj);
 }

@@ -31,9 +31,11 @@ int cc_index_parse(cc_index *ix, const char *path, const char *text, size_t n, w
         char *e1 = NULL, *e2 = NULL;
         unsigned long long off = t3 ? strtoull(t2 + 1, &e1, 10) : 0;
         unsigned long long ln = t3 ? strtoull(t3 + 1, &e2, 10) : 0;
-        if (!t3 || e1 != t3 || !e2 || e2 == t3 + 1 || ln == 0 || (*e2 != '\t' && e2 != line + len)) {
+        if (!t3 || e1 != t3 || !e2 || e2 == t3 + 1 || ln == 0 ||
+            (*e2 != '\t' && e2 != line + len)) {
             cc_index_free(ix);
-            return wt_fail(err, "%s:%zu: not a cluster.idx line (KEY TS<TAB>FILE<TAB>OFFSET<TAB>LENGTH)",
+            return wt_fail(err,
+                           "%s:%zu: not a cluster.idx line (KEY TS<TAB>FILE<TAB>OFFSET<TAB>LENGTH)",
                            path, lineno);
         }
         if (ix->n == cap) {

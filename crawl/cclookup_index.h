@@ -46,7 +46,6 @@ void cc_lines_free(cc_lines *l);
 void cc_lines_find(const cc_lines *l, const char *key, size_t *from, size_t *to);
 
 /* Decompresses a gzip member (or several) of n bytes; at most max_out bytes. */
-int cc_gunzip(const void *data, size_t n, size_t max_out, char **out, size_t *out_n,
-              wt_error *err);
+int cc_gunzip(const void *data, size_t n, size_t max_out, char **out, size_t *out_n, wt_error *err);
 
 #endif

@@ -36,43 +36,58 @@ typedef struct opts {
 } opts;
 
 typedef struct counts {
-    uint64_t urls, urls_in_shard, keys, keys_found, captures, blocks_fetched, block_bytes,
-        requests, retries;
+    uint64_t urls, urls_in_shard, keys, keys_found, captures, blocks_fetched, block_bytes, requests,
+        retries;
 } counts;
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: crawl cc-lookup URLS... --crawl CRAWL -o DIR [options]\n\n"
-            "Finds the captures of the URLs (urls-NNNNN.jsonl.zst from `crawl urls`, or text\n"
-            "files of one URL a line) in one Common Crawl crawl through its zipnum index\n"
-            "(cc-index/collections/CRAWL/indexes/cluster.idx on the data server): fetches\n"
-            "only the index blocks that can hold them. Writes DIR/NAME.CRAWL[.sI-N].cc.tsv per\n"
-            "URL file (for `crawl fetch --source cc --cc-lookup`) and a stats file.\n\n"
-            "options:\n"
-            "      --crawl ID        e.g. CC-MAIN-2017-51 (required)\n"
-            "  -o, --output DIR      (required)\n"
-            "      --cc-data URL     data server (https://data.commoncrawl.org)\n"
-            "      --shard I/N       the I-th (0-based) of N SURT ranges of the index (0/1)\n"
-            "      --mem BYTES       memory for sorting; more is sorted on disk (268435456)\n"
-            "      --tmp DIR         sort runs (DIR/.tmp-cc-lookup)\n"
-            "      --rate R          block requests/s (10)\n"
-            "      --retries N       on 429, 5xx, timeouts (4; Retry-After is obeyed)\n"
-            "      --user-agent UA   (webtext/1.0)\n"
-            "      --force           redo when the outputs exist\n"
-            "      --quiet\n"
-            "  -h, --help\n");
+    fprintf(f, "usage: crawl cc-lookup URLS... --crawl CRAWL -o DIR [options]\n\n"
+               "Finds the captures of the URLs (urls-NNNNN.jsonl.zst from `crawl urls`, or text\n"
+               "files of one URL a line) in one Common Crawl crawl through its zipnum index\n"
+               "(cc-index/collections/CRAWL/indexes/cluster.idx on the data server): fetches\n"
+               "only the index blocks that can hold them. Writes DIR/NAME.CRAWL[.sI-N].cc.tsv per\n"
+               "URL file (for `crawl fetch --source cc --cc-lookup`) and a stats file.\n\n"
+               "options:\n"
+               "      --crawl ID        e.g. CC-MAIN-2017-51 (required)\n"
+               "  -o, --output DIR      (required)\n"
+               "      --cc-data URL     data server (https://data.commoncrawl.org)\n"
+               "      --shard I/N       the I-th (0-based) of N SURT ranges of the index (0/1)\n"
+               "      --mem BYTES       memory for sorting; more is sorted on disk (268435456)\n"
+               "      --tmp DIR         sort runs (DIR/.tmp-cc-lookup)\n"
+               "      --rate R          block requests/s (10)\n"
+               "      --retries N       on 429, 5xx, timeouts (4; Retry-After is obeyed)\n"
+               "      --user-agent UA   (webtext/1.0)\n"
+               "      --force           redo when the outputs exist\n"
+               "      --quiet\n"
+               "  -h, --help\n");
 }
 
 static int parse_args(int argc, char **argv, opts *o) {
-    enum { O_CRAWL = 256, O_DATA, O_SHARD, O_MEM, O_TMP, O_RATE, O_RETRIES, O_UA, O_FORCE, O_QUIET };
-    static const struct option longs[] = {
-        {"crawl", required_argument, 0, O_CRAWL},   {"output", required_argument, 0, 'o'},
-        {"cc-data", required_argument, 0, O_DATA},  {"shard", required_argument, 0, O_SHARD},
-        {"mem", required_argument, 0, O_MEM},       {"tmp", required_argument, 0, O_TMP},
-        {"rate", required_argument, 0, O_RATE},     {"retries", required_argument, 0, O_RETRIES},
-        {"user-agent", required_argument, 0, O_UA}, {"force", no_argument, 0, O_FORCE},
-        {"quiet", no_argument, 0, O_QUIET},         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    enum {
+        O_CRAWL = 256,
+        O_DATA,
+        O_SHARD,
+        O_MEM,
+        O_TMP,
+        O_RATE,
+        O_RETRIES,
+        O_UA,
+        O_FORCE,
+        O_QUIET
+    };
+    static const struct option longs[] = {{"crawl", required_argument, 0, O_CRAWL},
+                                          {"output", required_argument, 0, 'o'},
+                                          {"cc-data", required_argument, 0, O_DATA},
+                                          {"shard", required_argument, 0, O_SHARD},
+                                          {"mem", required_argument, 0, O_MEM},
+                                          {"tmp", required_argument, 0, O_TMP},
+                                          {"rate", required_argument, 0, O_RATE},
+                                          {"retries", required_argument, 0, O_RETRIES},
+                                          {"user-agent", required_argument, 0, O_UA},
+                                          {"force", no_argument, 0, O_FORCE},
+                                          {"quiet", no_argument, 0, O_QUIET},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
     *o = (opts){.cc_data = "https://data.commoncrawl.org",
                 .user_agent = "webtext/1.0",
                 .shards = 1,
@@ -137,8 +152,9 @@ static int parse_args(int argc, char **argv, opts *o) {
     }
     if (!o->crawl || !o->out || optind >= argc) {
         fprintf(stderr, PROG ": %s\n",
-                !o->crawl ? "--crawl is required" : !o->out ? "-o DIR is required"
-                                                            : "give at least one URL file");
+                !o->crawl ? "--crawl is required"
+                : !o->out ? "-o DIR is required"
+                          : "give at least one URL file");
         return -1;
     }
     if (strpbrk(o->crawl, "/?&# ")) {
@@ -193,8 +209,8 @@ static void sleep_s(double s) {
 
 /* GET url (a byte range when length > 0) into f->body, with the rate limit
  * and retries; a range must come back 206 with exactly length bytes. */
-static int http_get(fetcher *f, const char *url, uint64_t offset, uint64_t length,
-                    size_t max, wt_error *err) {
+static int http_get(fetcher *f, const char *url, uint64_t offset, uint64_t length, size_t max,
+                    wt_error *err) {
     const opts *o = f->o;
     for (int64_t t = 0;; t++) {
         sleep_s(f->next_ok - wt_now());
@@ -259,7 +275,6 @@ static int load_cluster(fetcher *f, const opts *o, cc_index *ix, wt_error *err) 
     WT_TRY(wt_read_file(path, &text, &n, (size_t)1 << 31, err));
     int rc = cc_index_parse(ix, path, text, n, err);
     free(text);
-    if (rc == 0 && ix->n == 0) rc = wt_fail(err, "%s: no blocks", path);
     return rc;
 }
 
@@ -305,7 +320,8 @@ static int read_urls(const opts *o, const cc_index *ix, size_t blo, size_t bhi, 
             k->urls_in_shard++;
             int n = snprintf(rec, sizeof rec, "%s\t%05d\t%012llu", key, i,
                              (unsigned long long)wt_reader_line_no(r));
-            if (n > 0 && (size_t)n < sizeof rec && (rc = wt_extsort_add(s, rec, (size_t)n, err)) < 0)
+            if (n > 0 && (size_t)n < sizeof rec &&
+                (rc = wt_extsort_add(s, rec, (size_t)n, err)) < 0)
                 break;
         }
         wt_reader_close(r);
@@ -525,9 +541,9 @@ static int run(const opts *o, wt_error *err) {
             (json_int_t)k.urls, "urls_in_shard", (json_int_t)k.urls_in_shard, "keys",
             (json_int_t)k.keys, "keys_found", (json_int_t)k.keys_found, "captures",
             (json_int_t)k.captures, "blocks_total", (json_int_t)ix.n, "blocks_in_shard",
-            (json_int_t)(bhi - blo), "blocks_fetched", (json_int_t)k.blocks_fetched,
-            "block_bytes", (json_int_t)k.block_bytes, "requests", (json_int_t)k.requests,
-            "sort_runs", (json_int_t)runs, "seconds", secs);
+            (json_int_t)(bhi - blo), "blocks_fetched", (json_int_t)k.blocks_fetched, "block_bytes",
+            (json_int_t)k.block_bytes, "requests", (json_int_t)k.requests, "sort_runs",
+            (json_int_t)runs, "seconds", secs);
         rc = s ? wt_json_write_file(stats, s, err) : wt_fail(err, "out of memory");
         json_decref(s);
         if (rc == 0 && !o->quiet)

@@ -37,16 +37,16 @@ typedef struct fetch_opts {
     /* the archives (crawl/archive_engine.c) */
     fetch_source sources[FETCH_MAX_SOURCES]; /* --source, e.g. {SRC_LIVE} */
     int n_sources;
-    const char *cc_index;   /* --cc-index, e.g. "https://index.commoncrawl.org" */
-    const char *cc_data;    /* --cc-data, e.g. "https://data.commoncrawl.org" */
-    const char *wayback;    /* --wayback, e.g. "https://web.archive.org" */
-    const char *cc_crawls;  /* --cc-crawls "CC-MAIN-2017-51,...", NULL: nearest to the post */
-    int cc_nearest;         /* crawls asked per URL when cc_crawls is NULL, e.g. 3 */
-    double cc_index_rate;   /* requests/s to the index server, e.g. 1 */
-    double cc_data_rate;    /* range requests/s to the data server, e.g. 10 */
-    double wayback_rate;    /* requests/s to the Wayback Machine, e.g. 1 */
+    const char *cc_index;    /* --cc-index, e.g. "https://index.commoncrawl.org" */
+    const char *cc_data;     /* --cc-data, e.g. "https://data.commoncrawl.org" */
+    const char *wayback;     /* --wayback, e.g. "https://web.archive.org" */
+    const char *cc_crawls;   /* --cc-crawls "CC-MAIN-2017-51,...", NULL: nearest to the post */
+    int cc_nearest;          /* crawls asked per URL when cc_crawls is NULL, e.g. 3 */
+    double cc_index_rate;    /* requests/s to the index server, e.g. 1 */
+    double cc_data_rate;     /* range requests/s to the data server, e.g. 10 */
+    double wayback_rate;     /* requests/s to the Wayback Machine, e.g. 1 */
     int wayback_window_days; /* CDX from/to around the post, e.g. 365 */
-    const char **cc_lookup; /* --cc-lookup files from `crawl cc-lookup` */
+    const char **cc_lookup;  /* --cc-lookup files from `crawl cc-lookup` */
     size_t n_cc_lookup;
 } fetch_opts;
 

@@ -33,57 +33,58 @@ static void on_signal(int sig) {
 }
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: crawl fetch URLS -o OUT.warc.gz [options]\n\n"
-            "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
-            "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
-            "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
-            "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
-            "continues where it stopped when run again.\n\n"
-            "options:\n"
-            "  -o, --output FILE       the WARC file (required; FILE.tmp and FILE.done meanwhile)\n"
-            "      --log FILE          the fetch log (default: OUT with .log.jsonl for .warc.gz)\n"
-            "      --concurrency N     transfers at once (64)\n"
-            "      --per-host N        transfers at once per host (2)\n"
-            "      --delay MS          pause between requests to one host (1000)\n"
-            "      --timeout S         whole-transfer limit per request, seconds (30)\n"
-            "      --connect-timeout S connect limit, seconds (10)\n"
-            "      --retries N         retries after 429, 5xx, timeouts, resets (2)\n"
-            "      --retry-delay MS    first backoff, doubled each retry; Retry-After wins (1000)\n"
-            "      --max-retry-after S a longer Retry-After gives up at once (120)\n"
-            "      --max-body BYTES    longer bodies are cut, WARC-Truncated: length (5000000)\n"
-            "      --max-redirects N   (5)\n"
-            "      --accept LIST       media types kept, comma-separated, type/* allowed\n"
-            "                          (text/html,application/xhtml+xml,text/plain)\n"
-            "      --user-agent UA     (" AGENT ", with \" (+URL)\" from --contact)\n"
-            "      --contact URL       a page or mail address for site owners\n"
-            "      --ignore-robots     do not fetch or obey robots.txt\n"
-            "      --allow-private     allow private, loopback, link-local targets\n"
-            "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
-            "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
-            "      --cacert FILE       trust these CAs instead of the system's\n"
-            "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
-            "      --window N          URLs in memory at once (20000)\n"
-            "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
-            "      --force             redo a finished shard, discard a partial one\n"
-            "      --strict            a line without a URL is fatal\n"
-            "      --stats FILE        write statistics as JSON\n"
-            "      --threads N         accepted; one fetch loop and one writer thread\n"
-            "\nsources (see crawl/README.md):\n"
-            "      --source LIST       ordered fallback of live, cc, wayback (live)\n"
-            "      --cc-index URL      Common Crawl index server (https://index.commoncrawl.org)\n"
-            "      --cc-data URL       Common Crawl data server (https://data.commoncrawl.org)\n"
-            "      --wayback URL       Wayback Machine (https://web.archive.org)\n"
-            "      --cc-crawls LIST    crawl ids to ask, comma-separated (default: nearest to the post)\n"
-            "      --cc-nearest N      crawls asked per URL without --cc-crawls (3)\n"
-            "      --cc-lookup FILE    captures from `crawl cc-lookup` instead of the index server\n"
-            "                          (repeatable: one file per crawl/shard of this URL file)\n"
-            "      --cc-index-rate R   requests/s to the index server (1)\n"
-            "      --cc-data-rate R    range requests/s to the data server (10)\n"
-            "      --wayback-rate R    requests/s to the Wayback Machine (1)\n"
-            "      --wayback-window D  days around the post asked of the Wayback CDX API (365)\n"
-            "      --quiet             no progress line\n"
-            "  -h, --help\n");
+    fprintf(
+        f, "usage: crawl fetch URLS -o OUT.warc.gz [options]\n\n"
+           "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
+           "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
+           "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
+           "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
+           "continues where it stopped when run again.\n\n"
+           "options:\n"
+           "  -o, --output FILE       the WARC file (required; FILE.tmp and FILE.done meanwhile)\n"
+           "      --log FILE          the fetch log (default: OUT with .log.jsonl for .warc.gz)\n"
+           "      --concurrency N     transfers at once (64)\n"
+           "      --per-host N        transfers at once per host (2)\n"
+           "      --delay MS          pause between requests to one host (1000)\n"
+           "      --timeout S         whole-transfer limit per request, seconds (30)\n"
+           "      --connect-timeout S connect limit, seconds (10)\n"
+           "      --retries N         retries after 429, 5xx, timeouts, resets (2)\n"
+           "      --retry-delay MS    first backoff, doubled each retry; Retry-After wins (1000)\n"
+           "      --max-retry-after S a longer Retry-After gives up at once (120)\n"
+           "      --max-body BYTES    longer bodies are cut, WARC-Truncated: length (5000000)\n"
+           "      --max-redirects N   (5)\n"
+           "      --accept LIST       media types kept, comma-separated, type/* allowed\n"
+           "                          (text/html,application/xhtml+xml,text/plain)\n"
+           "      --user-agent UA     (" AGENT ", with \" (+URL)\" from --contact)\n"
+           "      --contact URL       a page or mail address for site owners\n"
+           "      --ignore-robots     do not fetch or obey robots.txt\n"
+           "      --allow-private     allow private, loopback, link-local targets\n"
+           "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
+           "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
+           "      --cacert FILE       trust these CAs instead of the system's\n"
+           "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
+           "      --window N          URLs in memory at once (20000)\n"
+           "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
+           "      --force             redo a finished shard, discard a partial one\n"
+           "      --strict            a line without a URL is fatal\n"
+           "      --stats FILE        write statistics as JSON\n"
+           "      --threads N         accepted; one fetch loop and one writer thread\n"
+           "\nsources (see crawl/README.md):\n"
+           "      --source LIST       ordered fallback of live, cc, wayback (live)\n"
+           "      --cc-index URL      Common Crawl index server (https://index.commoncrawl.org)\n"
+           "      --cc-data URL       Common Crawl data server (https://data.commoncrawl.org)\n"
+           "      --wayback URL       Wayback Machine (https://web.archive.org)\n"
+           "      --cc-crawls LIST    crawl ids to ask, comma-separated (default: nearest to the "
+           "post)\n"
+           "      --cc-nearest N      crawls asked per URL without --cc-crawls (3)\n"
+           "      --cc-lookup FILE    captures from `crawl cc-lookup` instead of the index server\n"
+           "                          (repeatable: one file per crawl/shard of this URL file)\n"
+           "      --cc-index-rate R   requests/s to the index server (1)\n"
+           "      --cc-data-rate R    range requests/s to the data server (10)\n"
+           "      --wayback-rate R    requests/s to the Wayback Machine (1)\n"
+           "      --wayback-window D  days around the post asked of the Wayback CDX API (365)\n"
+           "      --quiet             no progress line\n"
+           "  -h, --help\n");
 }
 
 typedef struct cli {
@@ -287,8 +288,9 @@ static int parse_args(int argc, char **argv, cli *c) {
                 fprintf(stderr, PROG ": %s: '%s' is not an http(s) URL\n", name, optarg);
                 return -1;
             }
-            *(opt == O_CCINDEX ? &o->cc_index : opt == O_CCDATA ? &o->cc_data : &o->wayback) =
-                optarg;
+            *(opt == O_CCINDEX  ? &o->cc_index
+              : opt == O_CCDATA ? &o->cc_data
+                                : &o->wayback) = optarg;
             break;
         }
         case O_CCCRAWLS:
@@ -425,29 +427,29 @@ static int write_stats(const cli *c, const fetch_output *out, const fetch_engine
             if (out->fail_by_source[src][r])
                 json_object_set_new(f, fetch_reason_name((fetch_reason)r),
                                     json_integer((json_int_t)out->fail_by_source[src][r]));
-        json_object_set_new(by, fetch_source_name(src),
-                            json_pack("{s:I, s:o}", "responses",
-                                      (json_int_t)out->by_source[src], "failures", f));
+        json_object_set_new(
+            by, fetch_source_name(src),
+            json_pack("{s:I, s:o}", "responses", (json_int_t)out->by_source[src], "failures", f));
     }
     uint64_t done = out->responses + failed;
-    json_t *s =
-        json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
-                  "input", c->input, "output", c->output, "urls_done", (json_int_t)done,
-                  "resumed_done", (json_int_t)in->skipped, "responses", (json_int_t)out->responses,
-                  "truncated", (json_int_t)out->truncated, "failed", (json_int_t)failed, "failures",
-                  fail, "sources", by, "requests", (json_int_t)k->requests, "robots_fetches",
-                  (json_int_t)k->robots_fetches, "retries", (json_int_t)k->retries, "redirects",
-                  (json_int_t)k->redirects, "body_bytes", (json_int_t)out->body_bytes, "seconds",
-                  seconds, "urls_per_s", seconds > 0 ? (double)done / seconds : 0.0);
+    json_t *s = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "input",
+        c->input, "output", c->output, "urls_done", (json_int_t)done, "resumed_done",
+        (json_int_t)in->skipped, "responses", (json_int_t)out->responses, "truncated",
+        (json_int_t)out->truncated, "failed", (json_int_t)failed, "failures", fail, "sources", by,
+        "requests", (json_int_t)k->requests, "robots_fetches", (json_int_t)k->robots_fetches,
+        "retries", (json_int_t)k->retries, "redirects", (json_int_t)k->redirects, "body_bytes",
+        (json_int_t)out->body_bytes, "seconds", seconds, "urls_per_s",
+        seconds > 0 ? (double)done / seconds : 0.0);
     if (s && arch) {
         const archive_counts *a = archive_engine_counts(arch);
-        json_object_set_new(
-            s, "archive",
-            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "cc_index_requests", (json_int_t)a->cc_index,
-                      "cc_data_requests", (json_int_t)a->cc_data, "wayback_requests",
-                      (json_int_t)a->wayback, "retries", (json_int_t)a->retries,
-                      "redirects_followed", (json_int_t)a->redirects, "ranges_rejected",
-                      (json_int_t)a->rejected_ranges));
+        json_object_set_new(s, "archive",
+                            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "cc_index_requests",
+                                      (json_int_t)a->cc_index, "cc_data_requests",
+                                      (json_int_t)a->cc_data, "wayback_requests",
+                                      (json_int_t)a->wayback, "retries", (json_int_t)a->retries,
+                                      "redirects_followed", (json_int_t)a->redirects,
+                                      "ranges_rejected", (json_int_t)a->rejected_ranges));
     }
     if (!s) return wt_fail(err, "out of memory");
     int rc = wt_json_write_file(c->stats, s, err);

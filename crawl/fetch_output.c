@@ -236,8 +236,8 @@ struct fetch_item {
     size_t req_len, head_len, body_len;
     const char *line; /* failure: the log line with its '\n' */
     size_t line_len;
-    int kind;                        /* ITEM_LIVE, ITEM_CC or ITEM_WAYBACK */
-    const char *raw;                 /* ITEM_CC: the archive's gzip member */
+    int kind;        /* ITEM_LIVE, ITEM_CC or ITEM_WAYBACK */
+    const char *raw; /* ITEM_CC: the archive's gzip member */
     size_t raw_len;
     const char *refers_id, *refers_date; /* ITEM_CC: its record's ID and date */
 };
@@ -314,10 +314,11 @@ int fetch_output_response(fetch_output *o, const fetch_job *job, const fetch_res
 int fetch_output_archived(fetch_output *o, const fetch_job *job, const fetch_archived *a,
                           wt_error *err) {
     const char *meta = a->meta ? a->meta : "{}";
-    const char *rid = a->refers_id ? a->refers_id : "", *rdate = a->refers_date ? a->refers_date : "";
+    const char *rid = a->refers_id ? a->refers_id : "",
+               *rdate = a->refers_date ? a->refers_date : "";
     size_t tn = strlen(a->target), mn = strlen(meta), idn = strlen(rid), dn = strlen(rdate);
-    size_t bytes = sizeof(fetch_item) + tn + mn + idn + dn + a->raw_len + a->head_len +
-                   a->body_len + 8;
+    size_t bytes =
+        sizeof(fetch_item) + tn + mn + idn + dn + a->raw_len + a->head_len + a->body_len + 8;
     fetch_item *it = malloc(bytes);
     if (!it) return wt_fail(err, "out of memory");
     memset(it, 0, sizeof *it);
@@ -361,7 +362,8 @@ int fetch_output_failure(fetch_output *o, const fetch_job *job, fetch_reason rea
         json_object_set_new(obj, "final_url", json_string(job->cur));
     if (job->hops) json_object_set_new(obj, "redirects", json_integer(job->hops));
     if (detail) json_object_set_new(obj, "detail", json_string(detail));
-    if (o->archives) json_object_set_new(obj, "source", json_string(fetch_source_name(job->source)));
+    if (o->archives)
+        json_object_set_new(obj, "source", json_string(fetch_source_name(job->source)));
     if (job->trail) json_object_set_new(obj, "sources", json_string(job->trail));
     char *line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(obj);

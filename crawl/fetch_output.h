@@ -32,13 +32,13 @@ typedef struct fetch_response {
 
 /* A page served by an archive. */
 typedef struct fetch_archived {
-    const char *target;          /* WARC-Target-URI: the original URL captured */
-    const void *raw;             /* Common Crawl: the gzip member as received, stored as is */
+    const char *target; /* WARC-Target-URI: the original URL captured */
+    const void *raw;    /* Common Crawl: the gzip member as received, stored as is */
     size_t raw_len;
-    const char *refers_id;       /* Common Crawl: that record's WARC-Record-ID */
-    const char *refers_date;     /* Common Crawl: its WARC-Date */
-    const char *date;            /* Wayback: the capture's date, "2017-12-11T09:30:12Z" */
-    const char *head, *body;     /* Wayback: the restored header block and the payload */
+    const char *refers_id;   /* Common Crawl: that record's WARC-Record-ID */
+    const char *refers_date; /* Common Crawl: its WARC-Date */
+    const char *date;        /* Wayback: the capture's date, "2017-12-11T09:30:12Z" */
+    const char *head, *body; /* Wayback: the restored header block and the payload */
     size_t head_len, body_len;
     bool truncated;
     const char *meta; /* the metadata record's JSON */
@@ -61,8 +61,8 @@ typedef struct fetch_output {
     char info_id[WT_WARC_ID_LEN];
     double last_flush, last_sync; /* wt_now() seconds */
     uint64_t responses, truncated, failures[FR_COUNT], body_bytes;
-    uint64_t by_source[SRC_COUNT];                  /* responses per source */
-    uint64_t fail_by_source[SRC_COUNT][FR_COUNT];   /* final failures per last source tried */
+    uint64_t by_source[SRC_COUNT];                /* responses per source */
+    uint64_t fail_by_source[SRC_COUNT][FR_COUNT]; /* final failures per last source tried */
     bool archives; /* --source names an archive: log lines name their source */
     /* the writer thread: compresses, digests and writes in submission order */
     pthread_t thread;

@@ -137,7 +137,8 @@ int fetch_sources_run(const fetch_opts *o, fetch_output *out, fetch_engine *live
                       archive_engine *arch, fetch_lookup *lookup, fetch_next_fn next, void *ctx,
                       volatile sig_atomic_t *stop, wt_progress *progress, wt_error *err) {
     loop lp = {live, arch};
-    if (live) fetch_engine_set_pass(live, to_arch, &lp), archive_engine_set_pass(arch, to_live, &lp);
+    if (live)
+        fetch_engine_set_pass(live, to_arch, &lp), archive_engine_set_pass(arch, to_live, &lp);
     bool eof = false;
     uint64_t base = finished(out);
     for (;;) {

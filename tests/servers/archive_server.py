@@ -18,6 +18,8 @@ marked "neighbour"), not206
 index429 (the index answers 429 once for this URL). Wayback faults: cdx429
 (429 once); "serve_from": TS makes the raw capture redirect to the capture
 at TS ("hidden": not listed by the CDX API), as Wayback does.
+Each crawl also has a zipnum index of its captures (cluster.idx, cdx-00000.gz)
+under /data/cc-index/collections/CRAWL/indexes/.
 --warc-dir: where the WARC.gz files are written (tests compare bytes).
 --log: one JSON line per request (service, path, status)."""
 import argparse
@@ -97,6 +99,21 @@ class Archive:
                 os.makedirs(os.path.join(warc_dir, os.path.dirname(path)), exist_ok=True)
                 with open(os.path.join(warc_dir, path), "wb") as f:
                     f.write(data)
+        # each crawl's zipnum index of the same captures (for `crawl cc-lookup`), 3 lines a block
+        for crawl in set(by_crawl) | {c["id"] for c in spec.get("crawls", [])}:
+            lines = sorted(
+                f"{k} {c['timestamp']} " + json.dumps({f: c[f] for f in
+                    ("url", "mime", "status", "digest", "length", "offset", "filename")})
+                for (cr, k), caps in self.cc.items() if cr == crawl for c in caps)
+            idx = f"cc-index/collections/{crawl}/indexes"
+            cdx, cluster = b"", []
+            for b in range(0, len(lines), 3):
+                member = gzip.compress(("\n".join(lines[b:b + 3]) + "\n").encode(), mtime=0)
+                first = lines[b].split(" ")
+                cluster.append(f"{first[0]} {first[1]}\tcdx-00000.gz\t{len(cdx)}\t{len(member)}\t{b // 3 + 1}\n")
+                cdx += member
+            self.files[f"{idx}/cdx-00000.gz"] = cdx
+            self.files[f"{idx}/cluster.idx"] = "".join(cluster).encode()
         self.wb = {}
         for c in spec.get("wayback", []):
             self.wb.setdefault(surt(c["url"]), []).append(c)
