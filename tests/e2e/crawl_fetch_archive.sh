@@ -6,7 +6,8 @@
 # loop cut), not-archived URLs logged with what was found, 429/503 retried,
 # wrong ranges (short, extra bytes, wrong target, not 206) rejected and never
 # archived, CC records stored byte-exact, Wayback headers restored; then
-# extract reads the archived records; --source live still refuses loopback.
+# extract reads the archived records; in a fallback list, `live` still refuses
+# loopback (live,wayback and wayback,live).
 set -euo pipefail
 : "${WEBTEXT_ROOT:?}" "${WEBTEXT_BIN:?}"
 source "$WEBTEXT_ROOT/tests/servers/fetch_common.sh"
@@ -56,5 +57,9 @@ PY
 printf '%s\n' "$A/wb/web/x" >"$TMP/live.txt"
 "$CRAWL" fetch "$TMP/live.txt" -o "$TMP/live.warc.gz" --source live,wayback --wayback "$A/wb" \
     --retries 0 --quiet --ignore-robots
-grep -q '"sources":"live: private_address' "$TMP/live.log.jsonl"
+grep -q '"reason":"not_archived".*"source":"wayback","sources":"live: private_address' "$TMP/live.log.jsonl"
+# and the other way round: wayback gives up, then live refuses
+"$CRAWL" fetch "$TMP/live.txt" -o "$TMP/live2.warc.gz" --source wayback,live --wayback "$A/wb" \
+    --retries 0 --quiet --ignore-robots
+grep -q '"reason":"private_address".*"source":"live","sources":"wayback: not_archived' "$TMP/live2.log.jsonl"
 echo PASS
