@@ -143,7 +143,7 @@ static void sift_down(wt_extsort *s, size_t i) {
 int wt_extsort_finish(wt_extsort *s, wt_error *err) {
     s->finished = true;
     if (!s->runs) {
-        qsort_r(s->ptrs, s->n, sizeof *s->ptrs, cmp_lines, s->arena);
+        if (s->n) qsort_r(s->ptrs, s->n, sizeof *s->ptrs, cmp_lines, s->arena);
         return 0;
     }
     WT_TRY(spill(s, err));
