@@ -24,6 +24,7 @@ typedef struct arc_capture {
     uint64_t offset; /* Common Crawl: the record's gzip member in filename */
     uint64_t length;
     char crawl[40]; /* Common Crawl: "CC-MAIN-2017-51" */
+    char *redirect; /* Common Crawl: a 3xx capture's target when the index gives it, or NULL */
 } arc_capture;
 
 typedef struct arc_captures {

@@ -12,7 +12,7 @@
 
 void arc_captures_clear(arc_captures *c) {
     for (size_t i = 0; i < c->n; i++) {
-        free(c->v[i].url), free(c->v[i].mime), free(c->v[i].filename);
+        free(c->v[i].url), free(c->v[i].mime), free(c->v[i].filename), free(c->v[i].redirect);
     }
     c->n = 0;
 }
@@ -125,9 +125,11 @@ int arc_parse_cc(const char *text, size_t n, const char *crawl, arc_captures *ou
             if (!x->filename) rc = -1;
         }
         snprintf(x->crawl, sizeof x->crawl, "%s", cr ? cr : crawl ? crawl : "");
+        const char *rd = json_string_value(json_object_get(o, "redirect"));
+        if (rc == 0 && rd && *rd && !(x->redirect = strdup(rd))) rc = -1;
         json_decref(o);
         if (rc < 0) { /* a bad timestamp (or out of memory): drop it */
-            free(x->url), free(x->mime), free(x->filename);
+            free(x->url), free(x->mime), free(x->filename), free(x->redirect);
             out->n--;
             (*bad)++;
         }

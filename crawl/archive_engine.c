@@ -377,6 +377,8 @@ static int aj_done(archive_engine *e, ajob *aj, const fetch_archived *a) {
 
 /* ---- choosing ---- */
 
+static int follow(archive_engine *e, ajob *aj, const char *location);
+
 static int decide(archive_engine *e, ajob *aj) {
     aj->chosen = arc_choose(&aj->caps, aj->job->created, &aj->redirect);
     if (aj->chosen < 0) {
@@ -391,6 +393,12 @@ static int decide(archive_engine *e, ajob *aj) {
     if (aj->redirect && aj->hops >= e->o->max_redirects)
         return aj_fail(e, aj, FR_TOO_MANY_REDIRECTS, aj->caps.v[aj->chosen].status, NULL);
     if (aj->job->source == SRC_CC) {
+        if (aj->redirect && aj->caps.v[aj->chosen].redirect) { /* the index names the target */
+            char *loc = strdup(aj->caps.v[aj->chosen].redirect);
+            int rc = loc ? follow(e, aj, loc) : wt_fail(e->err, "out of memory");
+            free(loc);
+            return rc;
+        }
         if (!aj->caps.v[aj->chosen].filename)
             return aj_fail(e, aj, FR_NOT_ARCHIVED, 0, "capture without filename/offset/length");
         aj_go(e, aj, ST_CC_RANGE);

@@ -84,7 +84,7 @@ def build(n_filler, seed=1):
     post(u, T0, expect="cc", ts=good["ts"], target=v)
     # 3. a redirect loop: too many hops in cc; wayback has nothing
     a, b = f"{h}/loop/a", f"{h}/loop/b"
-    cap(cc, "CC-MAIN-2017-43", a, T0 + DAY, status=302, body="", location=b)
+    cap(cc, "CC-MAIN-2017-43", a, T0 + DAY, status=302, body="", location=b, cdx_redirect=True)
     cap(cc, "CC-MAIN-2017-43", b, T0 + DAY, status=302, body="", location=a)
     post(a, T0, expect="not_archived", trail="cc: too_many_redirects")
     # 4. nothing usable anywhere: logged with what was found

@@ -94,6 +94,8 @@ class Archive:
                        "digest": "X", "length": str(ln), "offset": str(off), "filename": path}
                 if fault:
                     cdx["_fault"] = fault
+                if c.get("cdx_redirect"):  # newer indexes name a redirect's target
+                    cdx["redirect"] = c["location"]
                 self.cc.setdefault((crawl, surt(c["url"])), []).append(cdx)
             if warc_dir:
                 os.makedirs(os.path.join(warc_dir, os.path.dirname(path)), exist_ok=True)
