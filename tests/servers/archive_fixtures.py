@@ -121,9 +121,12 @@ def build(n_filler, seed=1):
     cap(wb, None, u, T0 + DAY, status=301, body="", location=v)
     good = cap(wb, None, v, T0 + DAY + 30)
     post(u, T0, expect="wayback", ts=good["ts"], target=v)
-    # 9. 429 from the Wayback CDX API: retried
+    # 9. 429 from the Wayback CDX API (Retry-After), 503 from a capture (backoff): retried
     u = f"{w}/post/busy"
     good = cap(wb, None, u, T0 + DAY, fault="cdx429")
+    post(u, T0, expect="wayback", ts=good["ts"], target=u)
+    u = f"{w}/post/flaky"
+    good = cap(wb, None, u, T0 + DAY, fault="raw503")
     post(u, T0, expect="wayback", ts=good["ts"], target=u)
     # 10. the raw capture is served from another moment (Wayback's redirect to the nearest)
     u = f"{w}/post/elsewhen"

@@ -16,7 +16,7 @@ member), wrong_target (the index points to the record of the crawl's capture
 marked "neighbour"), not206
 (200 with the whole file), slowdown (503 SlowDown + Retry-After once),
 index429 (the index answers 429 once for this URL). Wayback faults: cdx429
-(429 once); "serve_from": TS makes the raw capture redirect to the capture
+(429 once), raw503 (the id_ capture answers 503 once, without Retry-After); "serve_from": TS makes the raw capture redirect to the capture
 at TS ("hidden": not listed by the CDX API), as Wayback does.
 Each crawl also has a zipnum index of its captures (cluster.idx, cdx-00000.gz)
 under /data/cc-index/collections/CRAWL/indexes/.
@@ -229,6 +229,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(302, b"", [("Location", f"/wb/web/{c['serve_from']}id_/{url}")])
             if not c:
                 return self.send(404, b"not archived")
+            if c.get("fault") == "raw503" and a.first_time(("r503", url)):
+                return self.send(503, b"busy")  # no Retry-After: the client backs off
             body = c["body"].encode("utf-8")
             hs = [("Memento-Datetime", "x"), ("X-Archive-Orig-Server", "imitation"),
                   ("X-Archive-Orig-Content-Length", str(len(body))),
