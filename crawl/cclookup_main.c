@@ -36,8 +36,8 @@ typedef struct opts {
 } opts;
 
 typedef struct counts {
-    uint64_t urls, urls_in_shard, keys, keys_found, captures, blocks_fetched, block_bytes, requests,
-        retries;
+    uint64_t urls, bad_urls, urls_in_shard, keys, keys_found, captures, blocks_fetched, block_bytes,
+        requests, retries;
 } counts;
 
 static void usage(FILE *f) {
@@ -304,6 +304,7 @@ static int line_url(const char *line, size_t len, char *out, size_t n) {
 static int read_urls(const opts *o, const cc_index *ix, size_t blo, size_t bhi, wt_extsort *s,
                      counts *k, wt_error *err) {
     char url[8192], key[8192 + 64], rec[8192 + 128];
+    wt_badrec bad = {.stage = PROG};
     for (int i = 0; i < o->n_inputs; i++) {
         wt_reader *r = wt_reader_open(o->inputs[i], err);
         if (!r) return -1;
@@ -311,11 +312,22 @@ static int read_urls(const opts *o, const cc_index *ix, size_t blo, size_t bhi, 
         size_t len;
         int rc;
         while ((rc = wt_reader_getline(r, &line, &len, err)) > 0) {
-            if (line_url(line, len, url, sizeof url) < 0) continue;
+            size_t b = 0;
+            while (b < len && (line[b] == ' ' || line[b] == '\t' || line[b] == '\r')) b++;
+            if (b == len) continue; /* blank */
+            if (line_url(line, len, url, sizeof url) < 0) {
+                if ((rc = wt_bad_record(&bad, err, wt_reader_path(r), wt_reader_line_no(r),
+                                        "no URL (a JSON object with \"url\", or a URL)")) < 0)
+                    break;
+                continue;
+            }
             k->urls++;
             size_t first, last;
-            if (wt_surt(url, key, sizeof key) < 0 || !cc_index_blocks(ix, key, &first, &last))
+            if (wt_surt(url, key, sizeof key) < 0) {
+                k->bad_urls++;
                 continue;
+            }
+            if (!cc_index_blocks(ix, key, &first, &last)) continue;
             if (first < blo || first >= bhi) continue; /* another shard's */
             k->urls_in_shard++;
             int n = snprintf(rec, sizeof rec, "%s\t%05d\t%012llu", key, i,
@@ -536,14 +548,14 @@ static int run(const opts *o, wt_error *err) {
     if (rc == 0) {
         double secs = wt_now() - t0;
         json_t *s = json_pack(
-            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "crawl",
-            o->crawl, "shard", (json_int_t)o->shard, "shards", (json_int_t)o->shards, "urls",
-            (json_int_t)k.urls, "urls_in_shard", (json_int_t)k.urls_in_shard, "keys",
-            (json_int_t)k.keys, "keys_found", (json_int_t)k.keys_found, "captures",
-            (json_int_t)k.captures, "blocks_total", (json_int_t)ix.n, "blocks_in_shard",
-            (json_int_t)(bhi - blo), "blocks_fetched", (json_int_t)k.blocks_fetched, "block_bytes",
-            (json_int_t)k.block_bytes, "requests", (json_int_t)k.requests, "sort_runs",
-            (json_int_t)runs, "seconds", secs);
+            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+            "crawl", o->crawl, "shard", (json_int_t)o->shard, "shards", (json_int_t)o->shards,
+            "urls", (json_int_t)k.urls, "bad_urls", (json_int_t)k.bad_urls, "urls_in_shard",
+            (json_int_t)k.urls_in_shard, "keys", (json_int_t)k.keys, "keys_found",
+            (json_int_t)k.keys_found, "captures", (json_int_t)k.captures, "blocks_total",
+            (json_int_t)ix.n, "blocks_in_shard", (json_int_t)(bhi - blo), "blocks_fetched",
+            (json_int_t)k.blocks_fetched, "block_bytes", (json_int_t)k.block_bytes, "requests",
+            (json_int_t)k.requests, "sort_runs", (json_int_t)runs, "seconds", secs);
         rc = s ? wt_json_write_file(stats, s, err) : wt_fail(err, "out of memory");
         json_decref(s);
         if (rc == 0 && !o->quiet)

@@ -20,6 +20,7 @@ SERVER_PID=$!
 for _ in $(seq 100); do [ -s "$TMP/aport" ] && break; sleep 0.1; done
 A="http://127.0.0.1:$(cat "$TMP/aport")"
 U=("$TMP/urls-00000.jsonl" "$TMP/urls-00001.txt")
+printf '\n{"no_url": 1}\n' >>"$TMP/urls-00000.jsonl" # reported with file and line, skipped
 compare() { # DIR [SHARD-SUFFIX...]: the lookup files against the linear scan
     python3 - "$TMP/expect.tsv" "$CRAWL_ID" "$@" <<'PY'
 import glob, sys
@@ -48,8 +49,10 @@ PY
 }
 read -r -a WRAP <<<"${CCLOOKUP_WRAP:-}" # the benchmark measures this run
 ${WRAP[@]+"${WRAP[@]}"} "$CRAWL" cc-lookup "${U[@]}" --crawl "$CRAWL_ID" -o "$TMP/lk" \
-    --cc-data "$A/data" --rate 1000 --mem 100000000
+    --cc-data "$A/data" --rate 1000 --mem 100000000 2>"$TMP/err1"
+cat "$TMP/err1"
 compare "$TMP/lk"
+grep -q "urls-00000.jsonl:$(($(wc -l <"$TMP/urls-00000.jsonl"))): no URL" "$TMP/err1"
 python3 - "$TMP/lk/$CRAWL_ID.s00000-00001.cc-lookup.json" "$TMP/blocks.txt" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
