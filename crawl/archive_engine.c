@@ -757,6 +757,8 @@ static int req_done(archive_engine *e, areq *x, CURLcode rc) {
         snprintf(d, sizeof d, "%s: %s", svc_names[x->svc], curl_easy_strerror(rc));
         return aj_fail(e, aj, r, 0, d);
     }
+    if (x->over && (aj->step == ST_CC_QUERY || aj->step == ST_WB_CDX))
+        return aj_fail(e, aj, FR_ERROR, code, "index answer over 16 MiB");
     if (code == 429 || code >= 500) {
         if (retry(e, x, code)) return 0;
         char d[64];
