@@ -10,4 +10,8 @@ int crawl_urls_main(int argc, char **argv);
 /* `crawl fetch`: download the URL shards into WARC files (crawl/fetch_main.c). */
 int crawl_fetch_main(int argc, char **argv);
 
+/* `crawl cc-lookup`: URL lists -> their captures in a Common Crawl zipnum index
+ * (crawl/cclookup_main.c). */
+int crawl_cclookup_main(int argc, char **argv);
+
 #endif

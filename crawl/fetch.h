@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where a page can come from (--source, an ordered fallback). */
+typedef enum { SRC_LIVE, SRC_CC, SRC_WAYBACK, SRC_COUNT } fetch_source;
+#define FETCH_MAX_SOURCES 3
+
 typedef struct fetch_opts {
     int concurrency;        /* transfers at once, e.g. 64 */
     int per_host;           /* transfers at once per host, e.g. 2 */
@@ -30,6 +34,20 @@ typedef struct fetch_opts {
     size_t n_resolve;
     const char **allow_addr; /* --allow-addr: addresses exempt from the private check */
     size_t n_allow_addr;
+    /* the archives (crawl/archive_engine.c) */
+    fetch_source sources[FETCH_MAX_SOURCES]; /* --source, e.g. {SRC_LIVE} */
+    int n_sources;
+    const char *cc_index;    /* --cc-index, e.g. "https://index.commoncrawl.org" */
+    const char *cc_data;     /* --cc-data, e.g. "https://data.commoncrawl.org" */
+    const char *wayback;     /* --wayback, e.g. "https://web.archive.org" */
+    const char *cc_crawls;   /* --cc-crawls "CC-MAIN-2017-51,...", NULL: nearest to the post */
+    int cc_nearest;          /* crawls asked per URL when cc_crawls is NULL, e.g. 3 */
+    double cc_index_rate;    /* requests/s to the index server, e.g. 1 */
+    double cc_data_rate;     /* range requests/s to the data server, e.g. 10 */
+    double wayback_rate;     /* requests/s to the Wayback Machine, e.g. 1 */
+    int wayback_window_days; /* CDX from/to around the post, e.g. 365 */
+    const char **cc_lookup;  /* --cc-lookup files from `crawl cc-lookup` */
+    size_t n_cc_lookup;
 } fetch_opts;
 
 /* One input URL on its way to a response record or a log line. */
@@ -43,6 +61,11 @@ typedef struct fetch_job {
     int hops;               /* redirects followed */
     int attempts;           /* requests made, all URLs of the chain */
     int tries;              /* requests made for the current URL (retries) */
+    int64_t created;        /* the post's created_utc, 0 when unknown */
+    int src;                /* index in opts->sources being tried */
+    fetch_source source;    /* that source */
+    char *captures;         /* Common Crawl captures from --cc-lookup (JSON lines), or NULL */
+    char *trail;            /* what earlier sources said, e.g. "live: http_4xx 404" */
 } fetch_job;
 
 /* Why a URL has no response record (the log's "reason"). */
@@ -61,10 +84,13 @@ typedef enum {
     FR_NON_TEXT,
     FR_BAD_URL,
     FR_ERROR,
+    FR_NOT_ARCHIVED, /* no usable capture in the archive */
+    FR_BAD_RANGE,    /* a Common Crawl range answer failed its checks */
     FR_COUNT
 } fetch_reason;
 
 const char *fetch_reason_name(fetch_reason r);
+const char *fetch_source_name(fetch_source s); /* "live", "cc", "wayback" */
 
 void fetch_job_free(fetch_job *job);
 

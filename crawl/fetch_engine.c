@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "crawl/archive_engine.h"
 #include "crawl/fetch_addr.h"
 #include "crawl/fetch_hosts.h"
 
@@ -59,6 +60,8 @@ struct fetch_engine {
      * Entries that expire ("+HOST:...") or remove ("-HOST:...") are set on
      * every transfer. */
     bool resolve_loaded, resolve_each;
+    fetch_pass_fn pass; /* a failed job with a later source goes here */
+    void *pass_ctx;
 };
 
 static int buf_add(buf *b, const void *p, size_t n) {
@@ -285,6 +288,16 @@ static int xfer_start(fetch_engine *e, fetch_host *h, fetch_job *job, const char
 
 static int job_fail(fetch_engine *e, fetch_job *job, fetch_reason r, long status,
                     const char *detail) {
+    if (e->pass && fetch_job_next_source(job, e->o, r, status, detail)) {
+        e->in_mem--;
+        free(job->path);
+        job->path = NULL;
+        if (job->cur != job->url) free(job->cur);
+        job->cur = job->url;
+        job->hops = 0;
+        job->tries = 0;
+        return e->pass(e->pass_ctx, job, e->err);
+    }
     int rc = fetch_output_failure(e->out, job, r, status, detail, e->err);
     fetch_job_free(job);
     e->in_mem--;
@@ -618,6 +631,47 @@ static int refill(fetch_engine *e, fetch_next_fn next, void *ctx, bool *eof, dou
         WT_TRY(job_route(e, job, false, now));
     }
     return 0;
+}
+
+void fetch_engine_set_pass(fetch_engine *e, fetch_pass_fn pass, void *ctx) {
+    e->pass = pass;
+    e->pass_ctx = ctx;
+}
+
+int fetch_engine_submit(fetch_engine *e, fetch_job *job, wt_error *err) {
+    e->err = err;
+    e->in_mem++;
+    return job_route(e, job, false, wt_now());
+}
+
+size_t fetch_engine_jobs(const fetch_engine *e) {
+    return e->in_mem;
+}
+
+int fetch_engine_step(fetch_engine *e, wt_error *err) {
+    e->err = err;
+    double now = wt_now();
+    fetch_host *h;
+    while (e->running < e->o->concurrency && (h = fetch_hosts_pop(&e->hosts, now))) {
+        WT_TRY(host_run(e, h, now));
+        fetch_hosts_touch(&e->hosts, h);
+    }
+    int still = 0;
+    if (curl_multi_perform(e->multi, &still) != CURLM_OK)
+        return wt_fail(err, "curl_multi_perform failed");
+    CURLMsg *m;
+    int left;
+    now = wt_now();
+    while ((m = curl_multi_info_read(e->multi, &left)))
+        if (m->msg == CURLMSG_DONE) WT_TRY(on_done(e, m->easy_handle, m->data.result, now));
+    return 0;
+}
+
+void fetch_engine_wait(fetch_engine *e, int ms) {
+    if (!e->running && !e->in_mem) return;
+    double wait = fetch_hosts_next(&e->hosts) - wt_now();
+    if (wait * 1000 < ms) ms = wait > 0 ? (int)(wait * 1000) + 1 : 0;
+    if (e->running > 0 || ms > 0) curl_multi_poll(e->multi, NULL, 0, ms, NULL);
 }
 
 int fetch_engine_run(fetch_engine *e, fetch_next_fn next, void *ctx, volatile sig_atomic_t *stop,

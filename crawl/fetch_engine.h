@@ -9,6 +9,7 @@
 #define CRAWL_FETCH_ENGINE_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crawl/fetch.h"
@@ -31,6 +32,14 @@ fetch_engine *fetch_engine_new(const fetch_opts *opts, fetch_output *out, wt_err
  * a rerun fetches them). */
 int fetch_engine_run(fetch_engine *e, fetch_next_fn next, void *ctx, volatile sig_atomic_t *stop,
                      wt_progress *progress, wt_error *err);
+/* For --source with archives, the loop is fetch_sources.c's: */
+/* A failed job with a later source is handed to pass (ownership passes). */
+typedef int (*fetch_pass_fn)(void *ctx, fetch_job *job, wt_error *err);
+void fetch_engine_set_pass(fetch_engine *e, fetch_pass_fn pass, void *ctx);
+int fetch_engine_submit(fetch_engine *e, fetch_job *job, wt_error *err); /* takes job */
+int fetch_engine_step(fetch_engine *e, wt_error *err); /* starts and completes, no waiting */
+void fetch_engine_wait(fetch_engine *e, int ms);       /* waits up to ms for work */
+size_t fetch_engine_jobs(const fetch_engine *e);       /* jobs held */
 const fetch_counts *fetch_engine_counts(const fetch_engine *e);
 void fetch_engine_free(fetch_engine *e);
 

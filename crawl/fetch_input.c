@@ -47,6 +47,7 @@ static fetch_job *job_from_json(uint64_t index, const char *line, size_t len, ch
         char *meta = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
         job = meta ? job_new(index, url, un, meta) : NULL;
         if (!job) wt_fail(err, "out of memory");
+        if (job) job->created = wt_json_int(obj, "created_utc", 0);
     }
     json_decref(obj);
     return job;

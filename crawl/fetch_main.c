@@ -17,6 +17,7 @@
 #include "crawl/fetch_input.h"
 #include "crawl/fetch_output.h"
 #include "crawl/fetch_robots.h"
+#include "crawl/fetch_sources.h"
 #include "jsonl.h"
 #include "progress.h"
 
@@ -32,44 +33,58 @@ static void on_signal(int sig) {
 }
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: crawl fetch URLS -o OUT.warc.gz [options]\n\n"
-            "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
-            "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
-            "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
-            "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
-            "continues where it stopped when run again.\n\n"
-            "options:\n"
-            "  -o, --output FILE       the WARC file (required; FILE.tmp and FILE.done meanwhile)\n"
-            "      --log FILE          the fetch log (default: OUT with .log.jsonl for .warc.gz)\n"
-            "      --concurrency N     transfers at once (64)\n"
-            "      --per-host N        transfers at once per host (2)\n"
-            "      --delay MS          pause between requests to one host (1000)\n"
-            "      --timeout S         whole-transfer limit per request, seconds (30)\n"
-            "      --connect-timeout S connect limit, seconds (10)\n"
-            "      --retries N         retries after 429, 5xx, timeouts, resets (2)\n"
-            "      --retry-delay MS    first backoff, doubled each retry; Retry-After wins (1000)\n"
-            "      --max-retry-after S a longer Retry-After gives up at once (120)\n"
-            "      --max-body BYTES    longer bodies are cut, WARC-Truncated: length (5000000)\n"
-            "      --max-redirects N   (5)\n"
-            "      --accept LIST       media types kept, comma-separated, type/* allowed\n"
-            "                          (text/html,application/xhtml+xml,text/plain)\n"
-            "      --user-agent UA     (" AGENT ", with \" (+URL)\" from --contact)\n"
-            "      --contact URL       a page or mail address for site owners\n"
-            "      --ignore-robots     do not fetch or obey robots.txt\n"
-            "      --allow-private     allow private, loopback, link-local targets\n"
-            "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
-            "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
-            "      --cacert FILE       trust these CAs instead of the system's\n"
-            "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
-            "      --window N          URLs in memory at once (20000)\n"
-            "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
-            "      --force             redo a finished shard, discard a partial one\n"
-            "      --strict            a line without a URL is fatal\n"
-            "      --stats FILE        write statistics as JSON\n"
-            "      --threads N         accepted; one fetch loop and one writer thread\n"
-            "      --quiet             no progress line\n"
-            "  " WT_PROGRESS_USAGE "  -h, --help\n");
+    fprintf(
+        f, "usage: crawl fetch URLS -o OUT.warc.gz [options]\n\n"
+           "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
+           "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
+           "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
+           "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
+           "continues where it stopped when run again.\n\n"
+           "options:\n"
+           "  -o, --output FILE       the WARC file (required; FILE.tmp and FILE.done meanwhile)\n"
+           "      --log FILE          the fetch log (default: OUT with .log.jsonl for .warc.gz)\n"
+           "      --concurrency N     transfers at once (64)\n"
+           "      --per-host N        transfers at once per host (2)\n"
+           "      --delay MS          pause between requests to one host (1000)\n"
+           "      --timeout S         whole-transfer limit per request, seconds (30)\n"
+           "      --connect-timeout S connect limit, seconds (10)\n"
+           "      --retries N         retries after 429, 5xx, timeouts, resets (2)\n"
+           "      --retry-delay MS    first backoff, doubled each retry; Retry-After wins (1000)\n"
+           "      --max-retry-after S a longer Retry-After gives up at once (120)\n"
+           "      --max-body BYTES    longer bodies are cut, WARC-Truncated: length (5000000)\n"
+           "      --max-redirects N   (5)\n"
+           "      --accept LIST       media types kept, comma-separated, type/* allowed\n"
+           "                          (text/html,application/xhtml+xml,text/plain)\n"
+           "      --user-agent UA     (" AGENT ", with \" (+URL)\" from --contact)\n"
+           "      --contact URL       a page or mail address for site owners\n"
+           "      --ignore-robots     do not fetch or obey robots.txt\n"
+           "      --allow-private     allow private, loopback, link-local targets\n"
+           "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
+           "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
+           "      --cacert FILE       trust these CAs instead of the system's\n"
+           "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
+           "      --window N          URLs in memory at once (20000)\n"
+           "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
+           "      --force             redo a finished shard, discard a partial one\n"
+           "      --strict            a line without a URL is fatal\n"
+           "      --stats FILE        write statistics as JSON\n"
+           "      --threads N         accepted; one fetch loop and one writer thread\n"
+           "\nsources (see crawl/README.md):\n"
+           "      --source LIST       ordered fallback of live, cc, wayback (live)\n"
+           "      --cc-index URL      Common Crawl index server (https://index.commoncrawl.org)\n"
+           "      --cc-data URL       Common Crawl data server (https://data.commoncrawl.org)\n"
+           "      --wayback URL       Wayback Machine (https://web.archive.org)\n"
+           "      --cc-crawls LIST    crawl ids to ask, comma-separated (default: nearest to the "
+           "post)\n"
+           "      --cc-nearest N      crawls asked per URL without --cc-crawls (3)\n"
+           "      --cc-lookup FILE    captures from `crawl cc-lookup` instead of the index server\n"
+           "                          (repeatable: one file per crawl/shard of this URL file)\n"
+           "      --cc-index-rate R   requests/s to the index server (1)\n"
+           "      --cc-data-rate R    range requests/s to the data server (10)\n"
+           "      --wayback-rate R    requests/s to the Wayback Machine (1)\n"
+           "      --wayback-window D  days around the post asked of the Wayback CDX API (365)\n"
+           "      --quiet             no progress line\n"
+           "  " WT_PROGRESS_USAGE "  -h, --help\n");
 }
 
 typedef struct cli {
@@ -120,7 +135,18 @@ static int parse_args(int argc, char **argv, cli *c) {
         O_QUIET,
         O_GZLEVEL,
         O_CACERT,
-        O_PROGRESS
+        O_PROGRESS,
+        O_SOURCE,
+        O_CCINDEX,
+        O_CCDATA,
+        O_WAYBACK,
+        O_CCCRAWLS,
+        O_CCNEAREST,
+        O_CCLOOKUP,
+        O_CCINDEXRATE,
+        O_CCDATARATE,
+        O_WBRATE,
+        O_WBWINDOW
     };
     static const struct option longs[] = {{"output", required_argument, 0, 'o'},
                                           {"log", required_argument, 0, O_LOG},
@@ -151,6 +177,17 @@ static int parse_args(int argc, char **argv, cli *c) {
                                           {"gzip-level", required_argument, 0, O_GZLEVEL},
                                           {"cacert", required_argument, 0, O_CACERT},
                                           {"progress-interval", required_argument, 0, O_PROGRESS},
+                                          {"source", required_argument, 0, O_SOURCE},
+                                          {"cc-index", required_argument, 0, O_CCINDEX},
+                                          {"cc-data", required_argument, 0, O_CCDATA},
+                                          {"wayback", required_argument, 0, O_WAYBACK},
+                                          {"cc-crawls", required_argument, 0, O_CCCRAWLS},
+                                          {"cc-nearest", required_argument, 0, O_CCNEAREST},
+                                          {"cc-lookup", required_argument, 0, O_CCLOOKUP},
+                                          {"cc-index-rate", required_argument, 0, O_CCINDEXRATE},
+                                          {"cc-data-rate", required_argument, 0, O_CCDATARATE},
+                                          {"wayback-rate", required_argument, 0, O_WBRATE},
+                                          {"wayback-window", required_argument, 0, O_WBWINDOW},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     fetch_opts *o = &c->o;
@@ -167,7 +204,17 @@ static int parse_args(int argc, char **argv, cli *c) {
                       .window = 20000,
                       .max_hosts = 20000,
                       .user_agent = AGENT,
-                      .accept = "text/html,application/xhtml+xml,text/plain"};
+                      .accept = "text/html,application/xhtml+xml,text/plain",
+                      .sources = {SRC_LIVE},
+                      .n_sources = 1,
+                      .cc_index = "https://index.commoncrawl.org",
+                      .cc_data = "https://data.commoncrawl.org",
+                      .wayback = "https://web.archive.org",
+                      .cc_nearest = 3,
+                      .cc_index_rate = 1,
+                      .cc_data_rate = 10,
+                      .wayback_rate = 1,
+                      .wayback_window_days = 365};
     int64_t v;
     double d;
     int opt;
@@ -216,6 +263,10 @@ static int parse_args(int argc, char **argv, cli *c) {
             NUM(v, -1, 1024, 1);
         case O_GZLEVEL:
             NUM(c->gzip_level, 1, 9, 1);
+        case O_CCNEAREST:
+            NUM(o->cc_nearest, 1, 16, 1);
+        case O_WBWINDOW:
+            NUM(o->wayback_window_days, 0, 100000, 1);
 #undef NUM
         case O_TIMEOUT:
             if (wt_parse_double(PROG, "--timeout", optarg, 0.001, 86400, &d) < 0) return -1;
@@ -223,6 +274,42 @@ static int parse_args(int argc, char **argv, cli *c) {
             break;
         case O_ACCEPT:
             o->accept = optarg;
+            break;
+        case O_SOURCE: {
+            wt_error e;
+            if (fetch_sources_parse(optarg, o, &e) < 0) {
+                wt_report(PROG, &e);
+                return -1;
+            }
+            break;
+        }
+        case O_CCINDEX:
+        case O_CCDATA:
+        case O_WAYBACK: {
+            size_t n = strlen(optarg);
+            while (n && optarg[n - 1] == '/') optarg[--n] = '\0'; /* we add the '/' */
+            if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) {
+                fprintf(stderr, PROG ": %s: '%s' is not an http(s) URL\n", name, optarg);
+                return -1;
+            }
+            *(opt == O_CCINDEX  ? &o->cc_index
+              : opt == O_CCDATA ? &o->cc_data
+                                : &o->wayback) = optarg;
+            break;
+        }
+        case O_CCCRAWLS:
+            o->cc_crawls = optarg;
+            break;
+        case O_CCLOOKUP:
+            if (push(&o->cc_lookup, &o->n_cc_lookup, optarg) < 0) return -1;
+            break;
+        case O_CCINDEXRATE:
+        case O_CCDATARATE:
+        case O_WBRATE:
+            if (wt_parse_double(PROG, name, optarg, 0.001, 100000, &d) < 0) return -1;
+            *(opt == O_CCINDEXRATE  ? &o->cc_index_rate
+              : opt == O_CCDATARATE ? &o->cc_data_rate
+                                    : &o->wayback_rate) = d;
             break;
         case O_CACERT:
             o->cacert = optarg;
@@ -327,9 +414,11 @@ static char *warcinfo_body(const cli *c) {
 }
 
 static int write_stats(const cli *c, const fetch_output *out, const fetch_engine *e,
-                       const fetch_input *in, double seconds, wt_error *err) {
-    const fetch_counts *k = fetch_engine_counts(e);
-    json_t *fail = json_object();
+                       const archive_engine *arch, const fetch_input *in, double seconds,
+                       wt_error *err) {
+    static const fetch_counts none;
+    const fetch_counts *k = e ? fetch_engine_counts(e) : &none;
+    json_t *fail = json_object(), *by = json_object();
     uint64_t failed = 0;
     for (int r = 0; r < FR_COUNT; r++) {
         failed += out->failures[r];
@@ -337,15 +426,38 @@ static int write_stats(const cli *c, const fetch_output *out, const fetch_engine
             json_object_set_new(fail, fetch_reason_name((fetch_reason)r),
                                 json_integer((json_int_t)out->failures[r]));
     }
-    json_t *s =
-        json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
-                  "input", c->input, "output", c->output, "urls_done", (json_int_t)k->done,
-                  "resumed_done", (json_int_t)in->skipped, "responses", (json_int_t)out->responses,
-                  "truncated", (json_int_t)out->truncated, "failed", (json_int_t)failed, "failures",
-                  fail, "requests", (json_int_t)k->requests, "robots_fetches",
-                  (json_int_t)k->robots_fetches, "retries", (json_int_t)k->retries, "redirects",
-                  (json_int_t)k->redirects, "body_bytes", (json_int_t)out->body_bytes, "seconds",
-                  seconds, "urls_per_s", seconds > 0 ? (double)k->done / seconds : 0.0);
+    /* per source: pages served, and URLs that ended there (the last source tried) by reason */
+    for (int i = 0; i < c->o.n_sources; i++) {
+        fetch_source src = c->o.sources[i];
+        json_t *f = json_object();
+        for (int r = 0; r < FR_COUNT; r++)
+            if (out->fail_by_source[src][r])
+                json_object_set_new(f, fetch_reason_name((fetch_reason)r),
+                                    json_integer((json_int_t)out->fail_by_source[src][r]));
+        json_object_set_new(
+            by, fetch_source_name(src),
+            json_pack("{s:I, s:o}", "responses", (json_int_t)out->by_source[src], "failures", f));
+    }
+    uint64_t done = out->responses + failed;
+    json_t *s = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "input",
+        c->input, "output", c->output, "urls_done", (json_int_t)done, "resumed_done",
+        (json_int_t)in->skipped, "responses", (json_int_t)out->responses, "truncated",
+        (json_int_t)out->truncated, "failed", (json_int_t)failed, "failures", fail, "sources", by,
+        "requests", (json_int_t)k->requests, "robots_fetches", (json_int_t)k->robots_fetches,
+        "retries", (json_int_t)k->retries, "redirects", (json_int_t)k->redirects, "body_bytes",
+        (json_int_t)out->body_bytes, "seconds", seconds, "urls_per_s",
+        seconds > 0 ? (double)done / seconds : 0.0);
+    if (s && arch) {
+        const archive_counts *a = archive_engine_counts(arch);
+        json_object_set_new(s, "archive",
+                            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "cc_index_requests",
+                                      (json_int_t)a->cc_index, "cc_data_requests",
+                                      (json_int_t)a->cc_data, "wayback_requests",
+                                      (json_int_t)a->wayback, "retries", (json_int_t)a->retries,
+                                      "redirects_followed", (json_int_t)a->redirects,
+                                      "ranges_rejected", (json_int_t)a->rejected_ranges));
+    }
     if (!s) return wt_fail(err, "out of memory");
     int rc = wt_json_write_file(c->stats, s, err);
     json_decref(s);
@@ -358,6 +470,8 @@ static int fetch_run(cli *c) {
     fetch_output out;
     fetch_input in = {0};
     fetch_engine *e = NULL;
+    archive_engine *arch = NULL;
+    fetch_lookup lookup = {0};
     int status = WT_EXIT_FAIL;
     char *info = warcinfo_body(c);
     if (!info) {
@@ -368,7 +482,14 @@ static int fetch_run(cli *c) {
         fetch_output_open(&out, c->output, c->log, c->input, c->force, c->gzip_level, info, &err);
     free(info);
     if (rc == 0) rc = fetch_input_open(&in, c->input, &out, c->strict, &err);
-    if (rc == 0 && !(e = fetch_engine_new(&c->o, &out, &err))) rc = -1;
+    bool live = false, archives = false;
+    for (int i = 0; i < c->o.n_sources; i++)
+        *(c->o.sources[i] == SRC_LIVE ? &live : &archives) = true;
+    out.archives = archives;
+    if (rc == 0 && live && !(e = fetch_engine_new(&c->o, &out, &err))) rc = -1;
+    if (rc == 0 && archives && !(arch = archive_engine_new(&c->o, &out, NULL, NULL, &err))) rc = -1;
+    if (rc == 0 && c->o.n_cc_lookup)
+        rc = fetch_lookup_open(&lookup, c->o.cc_lookup, c->o.n_cc_lookup, c->input, &err);
     if (rc == 0) {
         if (fetch_output_resumed(&out) && !c->quiet)
             fprintf(stderr, PROG ": resuming %s: %llu URLs already done\n", c->output,
@@ -379,19 +500,25 @@ static int fetch_run(cli *c) {
         wt_progress_init(&prog, label, "urls", 1, 0, c->quiet);
         wt_progress_every(&prog, c->progress_interval);
         double t0 = wt_now();
-        rc = fetch_engine_run(e, fetch_input_next, &in, &stop_requested, &prog, &err);
+        if (!archives)
+            rc = fetch_engine_run(e, fetch_input_next, &in, &stop_requested, &prog, &err);
+        else
+            rc = fetch_sources_run(&c->o, &out, e, arch, &lookup, fetch_input_next, &in,
+                                   &stop_requested, &prog, &err);
         wt_progress_finish(&prog);
         double secs = wt_now() - t0;
         if (rc == 1) {
             fprintf(stderr, PROG ": interrupted; run the same command again to continue\n");
         } else if (rc == 0) {
-            if (c->stats && write_stats(c, &out, e, &in, secs, &err) < 0) rc = -1;
+            if (c->stats && write_stats(c, &out, e, arch, &in, secs, &err) < 0) rc = -1;
             if (rc == 0) rc = fetch_output_finish(&out, &err);
             if (rc == 0) status = WT_EXIT_OK;
         }
     }
     if (rc < 0) wt_report(PROG, &err);
     fetch_engine_free(e);
+    archive_engine_free(arch);
+    fetch_lookup_close(&lookup);
     if (in.r) fetch_input_close(&in);
     fetch_output_close(&out);
     return status;
@@ -426,6 +553,7 @@ int crawl_fetch_main(int argc, char **argv) {
     }
     free(c.o.allow_addr);
     free(c.o.resolve);
+    free(c.o.cc_lookup);
     free(c.ua_owned);
     return status;
 }

@@ -30,7 +30,13 @@ static const char *const reason_names[FR_COUNT] = {
     "http_5xx",        "too_many_redirects",
     "private_address", "non_text",
     "bad_url",         "error",
+    "not_archived",    "bad_range",
 };
+
+const char *fetch_source_name(fetch_source s) {
+    static const char *const names[SRC_COUNT] = {"live", "cc", "wayback"};
+    return s < SRC_COUNT ? names[s] : "?";
+}
 
 const char *fetch_reason_name(fetch_reason r) {
     return r < FR_COUNT ? reason_names[r] : "error";
@@ -42,6 +48,8 @@ void fetch_job_free(fetch_job *job) {
     free(job->url);
     free(job->path);
     free(job->meta);
+    free(job->captures);
+    free(job->trail);
     free(job);
 }
 
@@ -228,7 +236,13 @@ struct fetch_item {
     size_t req_len, head_len, body_len;
     const char *line; /* failure: the log line with its '\n' */
     size_t line_len;
+    int kind;        /* ITEM_LIVE, ITEM_CC or ITEM_WAYBACK */
+    const char *raw; /* ITEM_CC: the archive's gzip member */
+    size_t raw_len;
+    const char *refers_id, *refers_date; /* ITEM_CC: its record's ID and date */
 };
+
+enum { ITEM_LIVE, ITEM_CC, ITEM_WAYBACK };
 
 /* Copies n bytes to *p and advances it. */
 static const char *put(char **p, const void *src, size_t n) {
@@ -291,8 +305,44 @@ int fetch_output_response(fetch_output *o, const fetch_job *job, const fetch_res
     it->body = put(&p, r->body, r->body_len), it->body_len = r->body_len;
     free(head);
     o->responses++;
+    o->by_source[SRC_LIVE]++;
     o->truncated += r->truncated;
     o->body_bytes += r->body_len;
+    return submit(o, it, err);
+}
+
+int fetch_output_archived(fetch_output *o, const fetch_job *job, const fetch_archived *a,
+                          wt_error *err) {
+    const char *meta = a->meta ? a->meta : "{}";
+    const char *rid = a->refers_id ? a->refers_id : "",
+               *rdate = a->refers_date ? a->refers_date : "";
+    size_t tn = strlen(a->target), mn = strlen(meta), idn = strlen(rid), dn = strlen(rdate);
+    size_t bytes =
+        sizeof(fetch_item) + tn + mn + idn + dn + a->raw_len + a->head_len + a->body_len + 8;
+    fetch_item *it = malloc(bytes);
+    if (!it) return wt_fail(err, "out of memory");
+    memset(it, 0, sizeof *it);
+    char *p = (char *)(it + 1);
+    it->kind = a->raw ? ITEM_CC : ITEM_WAYBACK;
+    it->index = job->index;
+    it->bytes = bytes;
+    it->truncated = a->truncated;
+    if (a->date)
+        snprintf(it->date, sizeof it->date, "%s", a->date);
+    else
+        wt_warc_date(time(NULL), it->date);
+    it->target = put(&p, a->target, tn);
+    it->ip = "";
+    it->meta = put(&p, meta, mn);
+    it->refers_id = put(&p, rid, idn);
+    it->refers_date = put(&p, rdate, dn);
+    it->raw = put(&p, a->raw, a->raw_len), it->raw_len = a->raw_len;
+    it->head = put(&p, a->head, a->head_len), it->head_len = a->head_len;
+    it->body = put(&p, a->body, a->body_len), it->body_len = a->body_len;
+    o->responses++;
+    o->by_source[it->kind == ITEM_CC ? SRC_CC : SRC_WAYBACK]++;
+    o->truncated += a->truncated;
+    o->body_bytes += a->raw ? a->raw_len : a->body_len;
     return submit(o, it, err);
 }
 
@@ -312,6 +362,9 @@ int fetch_output_failure(fetch_output *o, const fetch_job *job, fetch_reason rea
         json_object_set_new(obj, "final_url", json_string(job->cur));
     if (job->hops) json_object_set_new(obj, "redirects", json_integer(job->hops));
     if (detail) json_object_set_new(obj, "detail", json_string(detail));
+    if (o->archives)
+        json_object_set_new(obj, "source", json_string(fetch_source_name(job->source)));
+    if (job->trail) json_object_set_new(obj, "sources", json_string(job->trail));
     char *line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(obj);
     if (!line) return wt_fail(err, "out of memory");
@@ -332,7 +385,51 @@ int fetch_output_failure(fetch_output *o, const fetch_job *job, fetch_reason rea
     it->line_len = n + 1;
     free(line);
     o->failures[reason < FR_COUNT ? reason : FR_ERROR]++;
+    o->fail_by_source[job->source < SRC_COUNT ? job->source : SRC_LIVE]
+                     [reason < FR_COUNT ? reason : FR_ERROR]++;
     return submit(o, it, err);
+}
+
+/* Writer thread: an archived page. Common Crawl's record is copied as it
+ * came (its own ID, date and digests); a Wayback capture becomes a response
+ * record dated as the capture. Then the metadata record pointing to it. */
+static int archived_apply(fetch_output *o, const fetch_item *it, wt_error *err) {
+    char resp_id[WT_WARC_ID_LEN + 80], md_date[WT_WARC_DATE_LEN];
+    const char *refers_date = it->refers_date;
+    if (it->kind == ITEM_CC) {
+        WT_TRY(wt_warc_writer_add_raw(o->warc, it->raw, it->raw_len, err));
+        snprintf(resp_id, sizeof resp_id, "%s", it->refers_id);
+    } else {
+        wt_warc_field pf[] = {{"WARC-Target-URI", it->target},
+                              {"WARC-Warcinfo-ID", o->info_id},
+                              {"WARC-Truncated", it->truncated ? "length" : NULL}};
+        wt_warc_record resp = {.type = "response",
+                               .date = it->date,
+                               .content_type = "application/http;msgtype=response",
+                               .extra = pf,
+                               .n_extra = 3,
+                               .head = it->head,
+                               .head_len = it->head_len,
+                               .body = it->body,
+                               .body_len = it->body_len,
+                               .has_payload = true};
+        WT_TRY(wt_warc_writer_add(o->warc, &resp, resp_id, err));
+        refers_date = it->date;
+    }
+    wt_warc_date(time(NULL), md_date);
+    wt_warc_field mf[] = {{"WARC-Target-URI", it->target},
+                          {"WARC-Warcinfo-ID", o->info_id},
+                          {"WARC-Refers-To", resp_id},
+                          {"WARC-Refers-To-Target-URI", it->target},
+                          {"WARC-Refers-To-Date", *refers_date ? refers_date : NULL}};
+    wt_warc_record md = {.type = "metadata",
+                         .date = md_date,
+                         .content_type = "application/json",
+                         .extra = mf,
+                         .n_extra = 5,
+                         .body = it->meta,
+                         .body_len = strlen(it->meta)};
+    return wt_warc_writer_add(o->warc, &md, NULL, err);
 }
 
 /* Writer thread: stages one item's records or log line, then its journal entry. */
@@ -340,6 +437,8 @@ static int item_apply(fetch_output *o, const fetch_item *it, wt_error *err) {
     if (it->line) {
         if (sb_add(&o->log_buf, &o->log_len, &o->log_cap, it->line, it->line_len) < 0)
             return wt_fail(err, "out of memory");
+    } else if (it->kind != ITEM_LIVE) {
+        WT_TRY(archived_apply(o, it, err));
     } else {
         char req_id[WT_WARC_ID_LEN], resp_id[WT_WARC_ID_LEN];
         const char *ip = *it->ip ? it->ip : NULL;

@@ -30,6 +30,20 @@ typedef struct fetch_response {
     bool truncated; /* cut at --max-body */
 } fetch_response;
 
+/* A page served by an archive. */
+typedef struct fetch_archived {
+    const char *target; /* WARC-Target-URI: the original URL captured */
+    const void *raw;    /* Common Crawl: the gzip member as received, stored as is */
+    size_t raw_len;
+    const char *refers_id;   /* Common Crawl: that record's WARC-Record-ID */
+    const char *refers_date; /* Common Crawl: its WARC-Date */
+    const char *date;        /* Wayback: the capture's date, "2017-12-11T09:30:12Z" */
+    const char *head, *body; /* Wayback: the restored header block and the payload */
+    size_t head_len, body_len;
+    bool truncated;
+    const char *meta; /* the metadata record's JSON */
+} fetch_archived;
+
 typedef struct fetch_item fetch_item; /* a finished URL on its way to the writer thread */
 
 typedef struct fetch_output {
@@ -47,6 +61,9 @@ typedef struct fetch_output {
     char info_id[WT_WARC_ID_LEN];
     double last_flush, last_sync; /* wt_now() seconds */
     uint64_t responses, truncated, failures[FR_COUNT], body_bytes;
+    uint64_t by_source[SRC_COUNT];                /* responses per source */
+    uint64_t fail_by_source[SRC_COUNT][FR_COUNT]; /* final failures per last source tried */
+    bool archives; /* --source names an archive: log lines name their source */
     /* the writer thread: compresses, digests and writes in submission order */
     pthread_t thread;
     bool started, stop, failed, mu_ready;
@@ -69,6 +86,10 @@ int fetch_output_open(fetch_output *o, const char *out, const char *log, const c
 bool fetch_output_is_done(const fetch_output *o, uint64_t index);
 uint64_t fetch_output_resumed(const fetch_output *o); /* URLs finished by earlier runs */
 int fetch_output_response(fetch_output *o, const fetch_job *job, const fetch_response *r,
+                          wt_error *err);
+/* Stores a page from an archive (a copy of a Common Crawl record, or a
+ * Wayback capture) and its metadata record. */
+int fetch_output_archived(fetch_output *o, const fetch_job *job, const fetch_archived *a,
                           wt_error *err);
 /* Logs a URL without a response. status: the HTTP status or 0; detail may be NULL. */
 int fetch_output_failure(fetch_output *o, const fetch_job *job, fetch_reason reason, long status,

@@ -277,6 +277,13 @@ int wt_warc_writer_add(wt_warc_writer *w, const wt_warc_record *rec, char id_out
     return 0;
 }
 
+int wt_warc_writer_add_raw(wt_warc_writer *w, const void *data, size_t n, wt_error *err) {
+    if (grow(&w->buf, &w->cap, w->len + n) < 0) return wt_fail(err, "out of memory");
+    memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    return 0;
+}
+
 size_t wt_warc_writer_pending(const wt_warc_writer *w) {
     return w->len;
 }

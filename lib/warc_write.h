@@ -69,6 +69,9 @@ wt_warc_writer *wt_warc_writer_open(const char *path, uint64_t offset, int gzip_
  * reaches the file until wt_warc_writer_flush. */
 int wt_warc_writer_add(wt_warc_writer *w, const wt_warc_record *rec, char id_out[WT_WARC_ID_LEN],
                        wt_error *err);
+/* Stages bytes that already are one whole record in this file's framing (a
+ * gzip member holding one record, e.g. copied from Common Crawl), as is. */
+int wt_warc_writer_add_raw(wt_warc_writer *w, const void *data, size_t n, wt_error *err);
 /* Bytes staged and not yet written. */
 size_t wt_warc_writer_pending(const wt_warc_writer *w);
 /* Writes the staged records. Returns 0; the file then ends at wt_warc_writer_offset. */

@@ -22,14 +22,47 @@ stage_urls_run() {
     --stats "$OUT/urls/stats.json" $URLS_ARGS
 }
 
+# ---- cc_lookup: all URL shards → their captures in each of CC_CRAWLS (Common Crawl in bulk) --
+# One task per (crawl, SURT shard): task i looks up crawl i / CC_LOOKUP_SHARDS, SURT range
+# i % CC_LOOKUP_SHARDS, and writes OUT/cclookup/urls-NNNNN.jsonl.zst.CRAWL[.sI-N].cc.tsv,
+# which the fetch stage passes as --cc-lookup when FETCH_SOURCE names cc.
+cc_crawl_list() { echo "$CC_CRAWLS" | tr ', ' '\n\n' | sed '/^$/d'; }
+stage_cc_lookup_tasks() {
+  local n
+  n=$(cc_crawl_list | wc -l)
+  [ "$n" -gt 0 ] || die "stage cc_lookup: CC_CRAWLS is empty (give the crawl ids to look up)"
+  echo $((n * CC_LOOKUP_SHARDS))
+}
+stage_cc_lookup_run() {
+  local crawls inputs=() i opts=()
+  mapfile -t crawls < <(cc_crawl_list)
+  for ((i = 0; i < SHARDS; i++)); do inputs+=("$OUT/urls/urls-$(shard_name "$i").jsonl.zst"); done
+  [ -n "$FETCH_CC_DATA" ] && opts+=(--cc-data "$FETCH_CC_DATA")
+  # shellcheck disable=SC2086
+  "$BIN/crawl" cc-lookup "${inputs[@]}" --crawl "${crawls[$(($1 / CC_LOOKUP_SHARDS))]}" \
+    --shard "$(($1 % CC_LOOKUP_SHARDS))/$CC_LOOKUP_SHARDS" -o "$OUT/cclookup" "${opts[@]}" \
+    --quiet $CC_LOOKUP_ARGS
+}
+
 # ---- fetch: URL shard i → WARC shard i + its log of failures (crawl-i.log.jsonl) ---------------------------------------------------------
 stage_fetch_tasks() { echo "$SHARDS"; }
 stage_fetch_run() {
-  local s r opts
+  local s r f opts
   s=$(shard_name "$1")
   opts=(--concurrency "$FETCH_CONCURRENCY" --per-host "$FETCH_PER_HOST" --delay "$FETCH_DELAY_MS")
   for r in $FETCH_RESOLVE; do opts+=(--resolve "$r"); done
   [ "$FETCH_ALLOW_PRIVATE" = 1 ] && opts+=(--allow-private)
+  opts+=(--source "$FETCH_SOURCE")
+  [ -n "$FETCH_CC_INDEX" ] && opts+=(--cc-index "$FETCH_CC_INDEX")
+  [ -n "$FETCH_CC_DATA" ] && opts+=(--cc-data "$FETCH_CC_DATA")
+  [ -n "$FETCH_WAYBACK" ] && opts+=(--wayback "$FETCH_WAYBACK")
+  if [[ ,$FETCH_SOURCE, == *,cc,* ]]; then
+    # bulk mode when the cc_lookup stage ran; else the index server, asking CC_CRAWLS if set
+    for f in "$OUT/cclookup/urls-$s.jsonl.zst".*.cc.tsv; do
+      [ -e "$f" ] && opts+=(--cc-lookup "$f")
+    done
+    [ -n "$CC_CRAWLS" ] && opts+=(--cc-crawls "$(cc_crawl_list | paste -sd,)")
+  fi
   mkdir -p "$OUT/warc"
   # shellcheck disable=SC2086
   "$BIN/crawl" fetch "$OUT/urls/urls-$s.jsonl.zst" -o "$OUT/warc/crawl-$s.warc.gz" "${opts[@]}" \

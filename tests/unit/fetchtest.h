@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-int fetchtest_policy_tests(void); /* robots.txt, private addresses */
-int fetchtest_warc_tests(void);   /* SHA-1, WARC writer, journal */
+int fetchtest_policy_tests(void);  /* robots.txt, private addresses */
+int fetchtest_warc_tests(void);    /* SHA-1, WARC writer, journal */
+int fetchtest_archive_tests(void); /* SURT, external sort, captures, records, zipnum */
 
 #endif
