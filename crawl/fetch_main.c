@@ -1,7 +1,6 @@
 /* `crawl fetch URLS -o OUT.warc.gz`: options, the skip/resume decision, and
  * the run of the fetch loop over one URL shard; a statistics object at the
  * end (--stats). The work itself is in fetch_engine.c and fetch_output.c. */
-#include <getopt.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "crawl/commands.h"
 #include "crawl/fetch.h"
 #include "crawl/fetch_engine.h"
@@ -32,61 +32,6 @@ static void on_signal(int sig) {
     stop_requested = 1;
 }
 
-static void usage(FILE *f) {
-    fprintf(
-        f, "usage: crawl fetch URLS -o OUT.warc.gz [options]\n\n"
-           "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
-           "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
-           "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
-           "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
-           "continues where it stopped when run again.\n\n"
-           "options:\n"
-           "  -o, --output FILE       the WARC file (required; FILE.tmp and FILE.done meanwhile)\n"
-           "      --log FILE          the fetch log (default: OUT with .log.jsonl for .warc.gz)\n"
-           "      --concurrency N     transfers at once (64)\n"
-           "      --per-host N        transfers at once per host (2)\n"
-           "      --delay MS          pause between requests to one host (1000)\n"
-           "      --timeout S         whole-transfer limit per request, seconds (30)\n"
-           "      --connect-timeout S connect limit, seconds (10)\n"
-           "      --retries N         retries after 429, 5xx, timeouts, resets (2)\n"
-           "      --retry-delay MS    first backoff, doubled each retry; Retry-After wins (1000)\n"
-           "      --max-retry-after S a longer Retry-After gives up at once (120)\n"
-           "      --max-body BYTES    longer bodies are cut, WARC-Truncated: length (5000000)\n"
-           "      --max-redirects N   (5)\n"
-           "      --accept LIST       media types kept, comma-separated, type/* allowed\n"
-           "                          (text/html,application/xhtml+xml,text/plain)\n"
-           "      --user-agent UA     (" AGENT ", with \" (+URL)\" from --contact)\n"
-           "      --contact URL       a page or mail address for site owners\n"
-           "      --ignore-robots     do not fetch or obey robots.txt\n"
-           "      --allow-private     allow private, loopback, link-local targets\n"
-           "      --allow-addr ADDR   allow this one address (repeatable; tests, mirrors)\n"
-           "      --resolve H:P:ADDR  use ADDR for host H port P, like curl (repeatable)\n"
-           "      --cacert FILE       trust these CAs instead of the system's\n"
-           "      --gzip-level N      libdeflate level of the WARC's gzip members, 1-9 (1)\n"
-           "      --window N          URLs in memory at once (20000)\n"
-           "      --max-hosts N       idle hosts whose robots.txt is kept (20000)\n"
-           "      --force             redo a finished shard, discard a partial one\n"
-           "      --strict            a line without a URL is fatal\n"
-           "      --stats FILE        write statistics as JSON\n"
-           "      --threads N         accepted; one fetch loop and one writer thread\n"
-           "\nsources (see crawl/README.md):\n"
-           "      --source LIST       ordered fallback of live, cc, wayback (live)\n"
-           "      --cc-index URL      Common Crawl index server (https://index.commoncrawl.org)\n"
-           "      --cc-data URL       Common Crawl data server (https://data.commoncrawl.org)\n"
-           "      --wayback URL       Wayback Machine (https://web.archive.org)\n"
-           "      --cc-crawls LIST    crawl ids to ask, comma-separated (default: nearest to the "
-           "post)\n"
-           "      --cc-nearest N      crawls asked per URL without --cc-crawls (3)\n"
-           "      --cc-lookup FILE    captures from `crawl cc-lookup` instead of the index server\n"
-           "                          (repeatable: one file per crawl/shard of this URL file)\n"
-           "      --cc-index-rate R   requests/s to the index server (1)\n"
-           "      --cc-data-rate R    range requests/s to the data server (10)\n"
-           "      --wayback-rate R    requests/s to the Wayback Machine (1)\n"
-           "      --wayback-window D  days around the post asked of the Wayback CDX API (365)\n"
-           "      --quiet             no progress line\n"
-           "  " WT_PROGRESS_USAGE "  -h, --help\n");
-}
-
 typedef struct cli {
     fetch_opts o;
     const char *input, *output, *log, *stats, *contact;
@@ -105,264 +50,158 @@ static int push(const char ***arr, size_t *n, const char *s) {
     return 0;
 }
 
-/* Parses argv into c; returns -1 after printing a usage error, 1 for --help. */
-static int parse_args(int argc, char **argv, cli *c) {
-    enum {
-        O_LOG = 256,
-        O_CONC,
-        O_PERHOST,
-        O_DELAY,
-        O_TIMEOUT,
-        O_CTIMEOUT,
-        O_RETRIES,
-        O_RDELAY,
-        O_MAXRA,
-        O_MAXBODY,
-        O_MAXREDIR,
-        O_ACCEPT,
-        O_UA,
-        O_CONTACT,
-        O_IGNROBOTS,
-        O_PRIVATE,
-        O_ALLOWADDR,
-        O_RESOLVE,
-        O_WINDOW,
-        O_MAXHOSTS,
-        O_FORCE,
-        O_STRICT,
-        O_STATS,
-        O_THREADS,
-        O_QUIET,
-        O_GZLEVEL,
-        O_CACERT,
-        O_PROGRESS,
-        O_SOURCE,
-        O_CCINDEX,
-        O_CCDATA,
-        O_WAYBACK,
-        O_CCCRAWLS,
-        O_CCNEAREST,
-        O_CCLOOKUP,
-        O_CCINDEXRATE,
-        O_CCDATARATE,
-        O_WBRATE,
-        O_WBWINDOW
-    };
-    static const struct option longs[] = {{"output", required_argument, 0, 'o'},
-                                          {"log", required_argument, 0, O_LOG},
-                                          {"concurrency", required_argument, 0, O_CONC},
-                                          {"per-host", required_argument, 0, O_PERHOST},
-                                          {"delay", required_argument, 0, O_DELAY},
-                                          {"timeout", required_argument, 0, O_TIMEOUT},
-                                          {"connect-timeout", required_argument, 0, O_CTIMEOUT},
-                                          {"retries", required_argument, 0, O_RETRIES},
-                                          {"retry-delay", required_argument, 0, O_RDELAY},
-                                          {"max-retry-after", required_argument, 0, O_MAXRA},
-                                          {"max-body", required_argument, 0, O_MAXBODY},
-                                          {"max-redirects", required_argument, 0, O_MAXREDIR},
-                                          {"accept", required_argument, 0, O_ACCEPT},
-                                          {"user-agent", required_argument, 0, O_UA},
-                                          {"contact", required_argument, 0, O_CONTACT},
-                                          {"ignore-robots", no_argument, 0, O_IGNROBOTS},
-                                          {"allow-private", no_argument, 0, O_PRIVATE},
-                                          {"allow-addr", required_argument, 0, O_ALLOWADDR},
-                                          {"resolve", required_argument, 0, O_RESOLVE},
-                                          {"window", required_argument, 0, O_WINDOW},
-                                          {"max-hosts", required_argument, 0, O_MAXHOSTS},
-                                          {"force", no_argument, 0, O_FORCE},
-                                          {"strict", no_argument, 0, O_STRICT},
-                                          {"stats", required_argument, 0, O_STATS},
-                                          {"threads", required_argument, 0, O_THREADS},
-                                          {"quiet", no_argument, 0, O_QUIET},
-                                          {"gzip-level", required_argument, 0, O_GZLEVEL},
-                                          {"cacert", required_argument, 0, O_CACERT},
-                                          {"progress-interval", required_argument, 0, O_PROGRESS},
-                                          {"source", required_argument, 0, O_SOURCE},
-                                          {"cc-index", required_argument, 0, O_CCINDEX},
-                                          {"cc-data", required_argument, 0, O_CCDATA},
-                                          {"wayback", required_argument, 0, O_WAYBACK},
-                                          {"cc-crawls", required_argument, 0, O_CCCRAWLS},
-                                          {"cc-nearest", required_argument, 0, O_CCNEAREST},
-                                          {"cc-lookup", required_argument, 0, O_CCLOOKUP},
-                                          {"cc-index-rate", required_argument, 0, O_CCINDEXRATE},
-                                          {"cc-data-rate", required_argument, 0, O_CCDATARATE},
-                                          {"wayback-rate", required_argument, 0, O_WBRATE},
-                                          {"wayback-window", required_argument, 0, O_WBWINDOW},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
-    fetch_opts *o = &c->o;
-    *o = (fetch_opts){.concurrency = 64,
-                      .per_host = 2,
-                      .delay_ms = 1000,
-                      .timeout_ms = 30000,
-                      .connect_timeout_ms = 10000,
-                      .retries = 2,
-                      .retry_base_ms = 1000,
-                      .max_retry_after_s = 120,
-                      .max_redirects = 5,
-                      .max_body = 5000000,
-                      .window = 20000,
-                      .max_hosts = 20000,
-                      .user_agent = AGENT,
-                      .accept = "text/html,application/xhtml+xml,text/plain",
-                      .sources = {SRC_LIVE},
-                      .n_sources = 1,
-                      .cc_index = "https://index.commoncrawl.org",
-                      .cc_data = "https://data.commoncrawl.org",
-                      .wayback = "https://web.archive.org",
-                      .cc_nearest = 3,
-                      .cc_index_rate = 1,
-                      .cc_data_rate = 10,
-                      .wayback_rate = 1,
-                      .wayback_window_days = 365};
-    int64_t v;
-    double d;
-    int opt;
-    c->gzip_level = GZIP_LEVEL;
-    c->progress_interval = WT_PROGRESS_INTERVAL;
-    optind = 1;
-    int li = -1;
-    char name[64];
-    while ((opt = getopt_long(argc, argv, "o:h", longs, &li)) != -1) {
-        snprintf(name, sizeof name, "--%s", li >= 0 ? longs[li].name : "?");
-        li = -1;
-        switch (opt) {
-        case 'o':
-            c->output = optarg;
-            break;
-        case O_LOG:
-            c->log = optarg;
-            break;
-#define NUM(field, lo, hi, scale)                                                                  \
-    if (wt_parse_i64(PROG, name, optarg, lo, hi, &v) < 0) return -1;                               \
-    field = v * (scale);                                                                           \
-    break
-        case O_CONC:
-            NUM(o->concurrency, 1, 100000, 1);
-        case O_PERHOST:
-            NUM(o->per_host, 1, 1000, 1);
-        case O_DELAY:
-            NUM(o->delay_ms, 0, 3600000, 1);
-        case O_CTIMEOUT:
-            NUM(o->connect_timeout_ms, 1, 3600, 1000);
-        case O_RETRIES:
-            NUM(o->retries, 0, 100, 1);
-        case O_RDELAY:
-            NUM(o->retry_base_ms, 0, 3600000, 1);
-        case O_MAXRA:
-            NUM(o->max_retry_after_s, 0, 86400, 1);
-        case O_MAXBODY:
-            NUM(o->max_body, 1, (int64_t)1 << 34, 1);
-        case O_MAXREDIR:
-            NUM(o->max_redirects, 0, 100, 1);
-        case O_WINDOW:
-            NUM(o->window, 1, 100000000, 1);
-        case O_MAXHOSTS:
-            NUM(o->max_hosts, 1, 100000000, 1);
-        case O_THREADS:
-            NUM(v, -1, 1024, 1);
-        case O_GZLEVEL:
-            NUM(c->gzip_level, 1, 9, 1);
-        case O_CCNEAREST:
-            NUM(o->cc_nearest, 1, 16, 1);
-        case O_WBWINDOW:
-            NUM(o->wayback_window_days, 0, 100000, 1);
-#undef NUM
-        case O_TIMEOUT:
-            if (wt_parse_double(PROG, "--timeout", optarg, 0.001, 86400, &d) < 0) return -1;
-            o->timeout_ms = (int)(d * 1000);
-            break;
-        case O_ACCEPT:
-            o->accept = optarg;
-            break;
-        case O_SOURCE: {
-            wt_error e;
-            if (fetch_sources_parse(optarg, o, &e) < 0) {
-                wt_report(PROG, &e);
-                return -1;
-            }
-            break;
-        }
-        case O_CCINDEX:
-        case O_CCDATA:
-        case O_WAYBACK: {
-            size_t n = strlen(optarg);
-            while (n && optarg[n - 1] == '/') optarg[--n] = '\0'; /* we add the '/' */
-            if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) {
-                fprintf(stderr, PROG ": %s: '%s' is not an http(s) URL\n", name, optarg);
-                return -1;
-            }
-            *(opt == O_CCINDEX  ? &o->cc_index
-              : opt == O_CCDATA ? &o->cc_data
-                                : &o->wayback) = optarg;
-            break;
-        }
-        case O_CCCRAWLS:
-            o->cc_crawls = optarg;
-            break;
-        case O_CCLOOKUP:
-            if (push(&o->cc_lookup, &o->n_cc_lookup, optarg) < 0) return -1;
-            break;
-        case O_CCINDEXRATE:
-        case O_CCDATARATE:
-        case O_WBRATE:
-            if (wt_parse_double(PROG, name, optarg, 0.001, 100000, &d) < 0) return -1;
-            *(opt == O_CCINDEXRATE  ? &o->cc_index_rate
-              : opt == O_CCDATARATE ? &o->cc_data_rate
-                                    : &o->wayback_rate) = d;
-            break;
-        case O_CACERT:
-            o->cacert = optarg;
-            break;
-        case O_UA:
-            o->user_agent = optarg;
-            break;
-        case O_CONTACT:
-            c->contact = optarg;
-            break;
-        case O_IGNROBOTS:
-            o->ignore_robots = true;
-            break;
-        case O_PRIVATE:
-            o->allow_private = true;
-            break;
-        case O_ALLOWADDR:
-            if (push(&o->allow_addr, &o->n_allow_addr, optarg) < 0) return -1;
-            break;
-        case O_RESOLVE:
-            if (!strchr(optarg, ':') || strchr(optarg, ':') == strrchr(optarg, ':')) {
-                fprintf(stderr, PROG ": --resolve: '%s' is not HOST:PORT:ADDR\n", optarg);
-                return -1;
-            }
-            if (push(&o->resolve, &o->n_resolve, optarg) < 0) return -1;
-            break;
-        case O_FORCE:
-            c->force = true;
-            break;
-        case O_STRICT:
-            c->strict = true;
-            break;
-        case O_STATS:
-            c->stats = optarg;
-            break;
-        case O_QUIET:
-            c->quiet = true;
-            break;
-        case O_PROGRESS:
-            if (wt_progress_parse_interval(PROG, optarg, &c->progress_interval) < 0) return -1;
-            break;
-        case 'h':
-            return 1;
-        default:
-            return -1;
-        }
-    }
-    if (optind != argc - 1 || !c->output) {
-        fprintf(stderr, PROG ": %s\n",
-                !c->output ? "-o OUT.warc.gz is required" : "give exactly one URL file");
+static int add_allow_addr(void *dest, const char *arg) {
+    fetch_opts *o = dest;
+    return push(&o->allow_addr, &o->n_allow_addr, arg);
+}
+
+static int add_cc_lookup(void *dest, const char *arg) {
+    fetch_opts *o = dest;
+    return push(&o->cc_lookup, &o->n_cc_lookup, arg);
+}
+
+static int add_resolve(void *dest, const char *arg) {
+    fetch_opts *o = dest;
+    if (!strchr(arg, ':') || strchr(arg, ':') == strrchr(arg, ':')) {
+        fprintf(stderr, PROG ": --resolve: '%s' is not HOST:PORT:ADDR\n", arg);
         return -1;
     }
-    c->input = argv[optind];
+    return push(&o->resolve, &o->n_resolve, arg);
+}
+
+static int set_sources(void *dest, const char *arg) {
+    wt_error e;
+    if (fetch_sources_parse(arg, dest, &e) < 0) {
+        wt_report(PROG, &e);
+        return -1;
+    }
+    return 0;
+}
+
+/* An archive endpoint: an http(s) URL, kept without trailing '/' (we add it). */
+static int set_endpoint(void *dest, const char *arg) {
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+        fprintf(stderr, PROG ": '%s' is not an http(s) URL\n", arg);
+        return -1;
+    }
+    size_t n = strlen(arg);
+    while (n && arg[n - 1] == '/') n--;
+    char *url = strndup(arg, n); /* lives as long as the process, like argv */
+    if (!url) return -1;
+    *(const char **)dest = url;
+    return 0;
+}
+
+/* Parses argv into c; returns -1 after a usage error, 1 after --help. */
+static int parse_args(int argc, char **argv, cli *c) {
+    fetch_opts *o = &c->o;
+    *o = (fetch_opts){.sources = {SRC_LIVE}, .n_sources = 1};
+    int64_t connect_s = 0, max_body = 0, window = 0, max_hosts = 0, threads = 0;
+    double timeout_s = 0;
+    const wt_opt table[] = {
+        WT_STR("output", 'o', &c->output, "FILE", NULL,
+               "the WARC file (required; FILE.tmp and FILE.done meanwhile)"),
+        WT_STR("log", 0, &c->log, "FILE", NULL,
+               "the fetch log (default: OUT with .log.jsonl for .warc.gz)"),
+        WT_INT32("concurrency", 0, &o->concurrency, "N", "64", 1, 100000, "transfers at once"),
+        WT_INT32("per-host", 0, &o->per_host, "N", "2", 1, 1000, "transfers at once per host"),
+        WT_INT32("delay", 0, &o->delay_ms, "MS", "1000", 0, 3600000,
+                 "pause between requests to one host"),
+        WT_NUM("timeout", 0, &timeout_s, "S", "30", 0.001, 86400,
+               "whole-transfer limit per request, seconds"),
+        WT_INT("connect-timeout", 0, &connect_s, "S", "10", 1, 3600, "connect limit, seconds"),
+        WT_INT32("retries", 0, &o->retries, "N", "2", 0, 100,
+                 "retries after 429, 5xx, timeouts, resets"),
+        WT_INT32("retry-delay", 0, &o->retry_base_ms, "MS", "1000", 0, 3600000,
+                 "first backoff, doubled each retry; Retry-After wins"),
+        WT_INT32("max-retry-after", 0, &o->max_retry_after_s, "S", "120", 0, 86400,
+                 "a longer Retry-After gives up at once"),
+        WT_INT("max-body", 0, &max_body, "BYTES", "5000000", 1, 17179869184.0,
+               "longer bodies are cut, WARC-Truncated: length"),
+        WT_INT32("max-redirects", 0, &o->max_redirects, "N", "5", 0, 100, "redirects followed"),
+        WT_STR("accept", 0, &o->accept, "LIST", "text/html,application/xhtml+xml,text/plain",
+               "media types kept, comma-separated, type/* allowed"),
+        WT_STR("user-agent", 0, &o->user_agent, "UA", AGENT, "with \" (+URL)\" from --contact"),
+        WT_STR("contact", 0, &c->contact, "URL", NULL, "a page or mail address for site owners"),
+        WT_FLAG("ignore-robots", 0, &o->ignore_robots, "do not fetch or obey robots.txt"),
+        WT_FLAG("allow-private", 0, &o->allow_private,
+                "allow private, loopback, link-local targets"),
+        WT_CALL("allow-addr", 0, o, add_allow_addr, "ADDR",
+                "allow this one address (repeatable; tests, mirrors)"),
+        WT_CALL("resolve", 0, o, add_resolve, "H:P:ADDR",
+                "use ADDR for host H port P, like curl (repeatable)"),
+        WT_STR("cacert", 0, &o->cacert, "FILE", NULL, "trust these CAs instead of the system's"),
+        WT_INT32("gzip-level", 0, &c->gzip_level, "N", WT_OPTS_XSTR(GZIP_LEVEL), 1, 9,
+                 "libdeflate level of the WARC's gzip members"),
+        WT_INT("window", 0, &window, "N", "20000", 1, 100000000, "URLs in memory at once"),
+        WT_INT("max-hosts", 0, &max_hosts, "N", "20000", 1, 100000000,
+               "idle hosts whose robots.txt is kept"),
+        WT_FLAG("force", 0, &c->force, "redo a finished shard, discard a partial one"),
+        WT_FLAG("strict", 0, &c->strict, "a line without a URL is fatal"),
+        WT_STR("stats", 0, &c->stats, "FILE", NULL, "write statistics as JSON"),
+        WT_INT("threads", 0, &threads, "N", NULL, -1, 1024,
+               "accepted; one fetch loop and one writer thread"),
+        WT_FLAG("quiet", 0, &c->quiet, "no progress line"),
+        WT_PROGRESS_OPT(&c->progress_interval),
+        WT_SECTION("sources (see crawl/README.md):"),
+        WT_CALL("source", 0, o, set_sources, "LIST",
+                "ordered fallback of live, cc, wayback (default live)"),
+        {.kind = WT_OPT_CALL,
+         .name = "cc-index",
+         .dest = &o->cc_index,
+         .call = set_endpoint,
+         .arg = "URL",
+         .def = "https://index.commoncrawl.org",
+         .help = "Common Crawl index server"},
+        {.kind = WT_OPT_CALL,
+         .name = "cc-data",
+         .dest = &o->cc_data,
+         .call = set_endpoint,
+         .arg = "URL",
+         .def = "https://data.commoncrawl.org",
+         .help = "Common Crawl data server"},
+        {.kind = WT_OPT_CALL,
+         .name = "wayback",
+         .dest = &o->wayback,
+         .call = set_endpoint,
+         .arg = "URL",
+         .def = "https://web.archive.org",
+         .help = "Wayback Machine"},
+        WT_STR("cc-crawls", 0, &o->cc_crawls, "LIST", NULL,
+               "crawl ids to ask, comma-separated (default: nearest to the post)"),
+        WT_INT32("cc-nearest", 0, &o->cc_nearest, "N", "3", 1, 16,
+                 "crawls asked per URL without --cc-crawls"),
+        WT_CALL("cc-lookup", 0, o, add_cc_lookup, "FILE",
+                "captures from `crawl cc-lookup` instead of the index server\n"
+                "(repeatable: one file per crawl/shard of this URL file)"),
+        WT_NUM("cc-index-rate", 0, &o->cc_index_rate, "R", "1", 0.001, 100000,
+               "requests/s to the index server"),
+        WT_NUM("cc-data-rate", 0, &o->cc_data_rate, "R", "10", 0.001, 100000,
+               "range requests/s to the data server"),
+        WT_NUM("wayback-rate", 0, &o->wayback_rate, "R", "1", 0.001, 100000,
+               "requests/s to the Wayback Machine"),
+        WT_INT32("wayback-window", 0, &o->wayback_window_days, "D", "365", 0, 100000,
+                 "days around the post asked of the Wayback CDX API"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        PROG, "URLS -o OUT.warc.gz [options]",
+        "Downloads the URLs of one shard (urls-NNNNN.jsonl.zst from `crawl urls`, or a\n"
+        "text file of one URL per line) into a WARC/1.1 file, one gzip member per record:\n"
+        "warcinfo, then request, response and metadata (the Reddit fields) per page.\n"
+        "URLs without a response go to the fetch log, one JSON line each. A killed run\n"
+        "continues where it stopped when run again.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code == WT_EXIT_OK ? 1 : -1;
+    o->timeout_ms = (int)(timeout_s * 1000);
+    o->connect_timeout_ms = (int)(connect_s * 1000);
+    o->max_body = (size_t)max_body, o->window = (size_t)window, o->max_hosts = (size_t)max_hosts;
+    if (first != argc - 1 || !c->output)
+        return wt_opts_usage_error(&spec, "%s",
+                                   !c->output ? "-o OUT.warc.gz is required"
+                                              : "give exactly one URL file"),
+               -1;
+    c->input = argv[first];
     if (!strcmp(c->output, "-")) {
         fprintf(stderr, PROG ": the output must be a file (it is written resumably)\n");
         return -1;
@@ -529,10 +368,8 @@ int crawl_fetch_main(int argc, char **argv) {
     int rc = parse_args(argc, argv, &c);
     int status;
     if (rc > 0) {
-        usage(stdout);
         status = WT_EXIT_OK;
     } else if (rc < 0) {
-        fprintf(stderr, "Run 'crawl fetch --help' for the options.\n");
         status = WT_EXIT_USAGE;
     } else if (wt_file_exists(c.output) && !c.force) {
         if (!c.quiet) fprintf(stderr, PROG ": %s exists, skipping (--force to redo)\n", c.output);
