@@ -7,7 +7,6 @@
  * --shard I/N takes the I-th of N equal ranges of cluster.idx blocks (a
  * SURT range), so Slurm tasks split a crawl. */
 #include <curl/curl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "crawl/commands.h"
 #include "extsort.h"
 #include "jsonl.h"
+#include "opts.h"
 #include "progress.h"
 #include "stream.h"
 #include "surt.h"
@@ -40,129 +40,69 @@ typedef struct counts {
         requests, retries;
 } counts;
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: crawl cc-lookup URLS... --crawl CRAWL -o DIR [options]\n\n"
-               "Finds the captures of the URLs (urls-NNNNN.jsonl.zst from `crawl urls`, or text\n"
-               "files of one URL a line) in one Common Crawl crawl through its zipnum index\n"
-               "(cc-index/collections/CRAWL/indexes/cluster.idx on the data server): fetches\n"
-               "only the index blocks that can hold them. Writes DIR/NAME.CRAWL[.sI-N].cc.tsv per\n"
-               "URL file (for `crawl fetch --source cc --cc-lookup`) and a stats file.\n\n"
-               "options:\n"
-               "      --crawl ID        e.g. CC-MAIN-2017-51 (required)\n"
-               "  -o, --output DIR      (required)\n"
-               "      --cc-data URL     data server (https://data.commoncrawl.org)\n"
-               "      --shard I/N       the I-th (0-based) of N SURT ranges of the index (0/1)\n"
-               "      --mem BYTES       memory for sorting; more is sorted on disk (268435456)\n"
-               "      --tmp DIR         sort runs (DIR/.tmp-cc-lookup)\n"
-               "      --rate R          block requests/s (10)\n"
-               "      --retries N       on 429, 5xx, timeouts (4; Retry-After is obeyed)\n"
-               "      --user-agent UA   (webtext/1.0)\n"
-               "      --force           redo when the outputs exist\n"
-               "      --quiet\n"
-               "  -h, --help\n");
-}
-
-static int parse_args(int argc, char **argv, opts *o) {
-    enum {
-        O_CRAWL = 256,
-        O_DATA,
-        O_SHARD,
-        O_MEM,
-        O_TMP,
-        O_RATE,
-        O_RETRIES,
-        O_UA,
-        O_FORCE,
-        O_QUIET
-    };
-    static const struct option longs[] = {{"crawl", required_argument, 0, O_CRAWL},
-                                          {"output", required_argument, 0, 'o'},
-                                          {"cc-data", required_argument, 0, O_DATA},
-                                          {"shard", required_argument, 0, O_SHARD},
-                                          {"mem", required_argument, 0, O_MEM},
-                                          {"tmp", required_argument, 0, O_TMP},
-                                          {"rate", required_argument, 0, O_RATE},
-                                          {"retries", required_argument, 0, O_RETRIES},
-                                          {"user-agent", required_argument, 0, O_UA},
-                                          {"force", no_argument, 0, O_FORCE},
-                                          {"quiet", no_argument, 0, O_QUIET},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
-    *o = (opts){.cc_data = "https://data.commoncrawl.org",
-                .user_agent = "webtext/1.0",
-                .shards = 1,
-                .mem = 256 << 20,
-                .retries = 4,
-                .rate = 10};
-    optind = 1;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
-        switch (opt) {
-        case O_CRAWL:
-            o->crawl = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case O_DATA: {
-            size_t n = strlen(optarg);
-            while (n && optarg[n - 1] == '/') optarg[--n] = '\0';
-            o->cc_data = optarg;
-            break;
-        }
-        case O_SHARD: {
-            char *slash = strchr(optarg, '/');
-            if (!slash) {
-                fprintf(stderr, PROG ": --shard: '%s' is not I/N\n", optarg);
-                return -1;
-            }
-            *slash = '\0';
-            if (wt_parse_i64(PROG, "--shard", slash + 1, 1, 1000000, &o->shards) < 0 ||
-                wt_parse_i64(PROG, "--shard", optarg, 0, o->shards - 1, &o->shard) < 0)
-                return -1;
-            break;
-        }
-        case O_MEM:
-            if (wt_parse_i64(PROG, "--mem", optarg, 1 << 16, (int64_t)1 << 40, &o->mem) < 0)
-                return -1;
-            break;
-        case O_TMP:
-            o->tmp = optarg;
-            break;
-        case O_RATE:
-            if (wt_parse_double(PROG, "--rate", optarg, 0.001, 100000, &o->rate) < 0) return -1;
-            break;
-        case O_RETRIES:
-            if (wt_parse_i64(PROG, "--retries", optarg, 0, 100, &o->retries) < 0) return -1;
-            break;
-        case O_UA:
-            o->user_agent = optarg;
-            break;
-        case O_FORCE:
-            o->force = true;
-            break;
-        case O_QUIET:
-            o->quiet = true;
-            break;
-        case 'h':
-            return 1;
-        default:
-            return -1;
-        }
-    }
-    if (!o->crawl || !o->out || optind >= argc) {
-        fprintf(stderr, PROG ": %s\n",
-                !o->crawl ? "--crawl is required"
-                : !o->out ? "-o DIR is required"
-                          : "give at least one URL file");
+/* --shard I/N: the I-th (0-based) of N ranges. */
+static int set_shard(void *dest, const char *arg) {
+    opts *o = dest;
+    const char *slash = strchr(arg, '/');
+    char i[32];
+    if (!slash || (size_t)(slash - arg) >= sizeof i) {
+        fprintf(stderr, PROG ": --shard: '%s' is not I/N\n", arg);
         return -1;
     }
+    snprintf(i, sizeof i, "%.*s", (int)(slash - arg), arg);
+    if (wt_parse_i64(PROG, "--shard", slash + 1, 1, 1000000, &o->shards) < 0 ||
+        wt_parse_i64(PROG, "--shard", i, 0, o->shards - 1, &o->shard) < 0)
+        return -1;
+    return 0;
+}
+
+/* Parses argv into o; returns -1 after a usage error, 1 after --help. */
+static int parse_args(int argc, char **argv, opts *o) {
+    *o = (opts){.shards = 1};
+    const wt_opt table[] = {
+        WT_STR("crawl", 0, &o->crawl, "ID", NULL, "e.g. CC-MAIN-2017-51 (required)"),
+        WT_STR("output", 'o', &o->out, "DIR", NULL, "(required)"),
+        {.kind = WT_OPT_CALL,
+         .name = "cc-data",
+         .dest = &o->cc_data,
+         .call = wt_opt_base_url,
+         .arg = "URL",
+         .def = "https://data.commoncrawl.org",
+         .help = "data server"},
+        WT_CALL("shard", 0, o, set_shard, "I/N",
+                "the I-th (0-based) of N SURT ranges of the index (default 0/1)"),
+        WT_INT("mem", 0, &o->mem, "BYTES", "268435456", 65536, 1099511627776.0,
+               "memory for sorting; more is sorted on disk"),
+        WT_STR("tmp", 0, &o->tmp, "DIR", NULL, "sort runs (default DIR/.tmp-cc-lookup)"),
+        WT_NUM("rate", 0, &o->rate, "R", "10", 0.001, 100000, "block requests/s"),
+        WT_INT("retries", 0, &o->retries, "N", "4", 0, 100,
+               "on 429, 5xx, timeouts (Retry-After is obeyed)"),
+        WT_STR("user-agent", 0, &o->user_agent, "UA", "webtext/1.0", "the User-Agent header"),
+        WT_FLAG("force", 0, &o->force, "redo when the outputs exist"),
+        WT_FLAG("quiet", 0, &o->quiet, "no progress line"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        PROG, "URLS... --crawl CRAWL -o DIR [options]",
+        "Finds the captures of the URLs (urls-NNNNN.jsonl.zst from `crawl urls`, or text\n"
+        "files of one URL a line) in one Common Crawl crawl through its zipnum index\n"
+        "(cc-index/collections/CRAWL/indexes/cluster.idx on the data server): fetches\n"
+        "only the index blocks that can hold them. Writes DIR/NAME.CRAWL[.sI-N].cc.tsv per\n"
+        "URL file (for `crawl fetch --source cc --cc-lookup`) and a stats file.\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code == WT_EXIT_OK ? 1 : -1;
+    if (!o->crawl || !o->out || first >= argc)
+        return wt_opts_usage_error(&spec, "%s",
+                                   !o->crawl ? "--crawl is required"
+                                   : !o->out ? "-o DIR is required"
+                                             : "give at least one URL file"),
+               -1;
     if (strpbrk(o->crawl, "/?&# ")) {
         fprintf(stderr, PROG ": --crawl: '%s' is not a crawl id\n", o->crawl);
         return -1;
     }
-    o->inputs = argv + optind;
-    o->n_inputs = argc - optind;
+    o->inputs = argv + first;
+    o->n_inputs = argc - first;
     if (o->n_inputs > 99999) {
         fprintf(stderr, PROG ": at most 99999 URL files\n");
         return -1;
@@ -576,14 +516,7 @@ static int run(const opts *o, wt_error *err) {
 int crawl_cclookup_main(int argc, char **argv) {
     opts o;
     int rc = parse_args(argc, argv, &o);
-    if (rc > 0) {
-        usage(stdout);
-        return WT_EXIT_OK;
-    }
-    if (rc < 0) {
-        fprintf(stderr, "Run 'crawl cc-lookup --help' for the options.\n");
-        return WT_EXIT_USAGE;
-    }
+    if (rc) return rc > 0 ? WT_EXIT_OK : WT_EXIT_USAGE;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, PROG ": curl_global_init failed\n");
         return WT_EXIT_FAIL;

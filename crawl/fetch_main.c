@@ -78,20 +78,6 @@ static int set_sources(void *dest, const char *arg) {
     return 0;
 }
 
-/* An archive endpoint: an http(s) URL, kept without trailing '/' (we add it). */
-static int set_endpoint(void *dest, const char *arg) {
-    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
-        fprintf(stderr, PROG ": '%s' is not an http(s) URL\n", arg);
-        return -1;
-    }
-    size_t n = strlen(arg);
-    while (n && arg[n - 1] == '/') n--;
-    char *url = strndup(arg, n); /* lives as long as the process, like argv */
-    if (!url) return -1;
-    *(const char **)dest = url;
-    return 0;
-}
-
 /* Parses argv into c; returns -1 after a usage error, 1 after --help. */
 static int parse_args(int argc, char **argv, cli *c) {
     fetch_opts *o = &c->o;
@@ -149,21 +135,21 @@ static int parse_args(int argc, char **argv, cli *c) {
         {.kind = WT_OPT_CALL,
          .name = "cc-index",
          .dest = &o->cc_index,
-         .call = set_endpoint,
+         .call = wt_opt_base_url,
          .arg = "URL",
          .def = "https://index.commoncrawl.org",
          .help = "Common Crawl index server"},
         {.kind = WT_OPT_CALL,
          .name = "cc-data",
          .dest = &o->cc_data,
-         .call = set_endpoint,
+         .call = wt_opt_base_url,
          .arg = "URL",
          .def = "https://data.commoncrawl.org",
          .help = "Common Crawl data server"},
         {.kind = WT_OPT_CALL,
          .name = "wayback",
          .dest = &o->wayback,
-         .call = set_endpoint,
+         .call = wt_opt_base_url,
          .arg = "URL",
          .def = "https://web.archive.org",
          .help = "Wayback Machine"},

@@ -154,3 +154,16 @@ int wt_opts_parse(const wt_cmd_spec *spec, int argc, char **argv, int *exit_code
     }
     return optind;
 }
+
+int wt_opt_base_url(void *dest, const char *arg) {
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+        fprintf(stderr, "'%s' is not an http(s) URL\n", arg);
+        return -1;
+    }
+    size_t n = strlen(arg);
+    while (n && arg[n - 1] == '/') n--;
+    char *url = strndup(arg, n); /* kept for the whole run, as argv is */
+    if (!url) return -1;
+    *(const char **)dest = url;
+    return 0;
+}

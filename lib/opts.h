@@ -96,6 +96,10 @@ typedef struct wt_cmd_spec {
  * the help printed to stderr). Options and operands may be mixed. */
 int wt_opts_parse(const wt_cmd_spec *spec, int argc, char **argv, int *exit_code);
 
+/* A WT_OPT_CALL handler for a server's base URL: accepts http:// and https://
+ * URLs and stores a copy without trailing '/' (callers append paths). */
+int wt_opt_base_url(void *dest, const char *arg);
+
 /* The help text, from the table. */
 void wt_opts_help(const wt_cmd_spec *spec, FILE *out);
 
