@@ -5,7 +5,6 @@
  * extractor run on the pages in the same process, so every figure comes from
  * one scorer; speed measures pages per second on the same pages. */
 #include <dirent.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "cputime.h"
 #include "cli.h"
+#include "opts.h"
 #include "cmds.h"
 #include "jsonl.h"
 #include "page.h"
@@ -198,72 +198,36 @@ static void run_one(void *vctx, size_t i, int worker) {
     free(data);
 }
 
-static void score_usage(FILE *f) {
-    fprintf(f, "usage: extract score --truth GROUND_TRUTH.json [--html-dir DIR] [--dump FILE]\n"
-               "                     [--per-page] [--threads N] [--half 1|2] [TOOL.json...]\n"
-               "  Prints F1, precision, recall and accuracy for each stored tool output\n"
-               "  ({id: {\"articleBody\": text}}), and for this extractor run on\n"
-               "  DIR/<id>.html.gz when --html-dir is given (row 'webtext'). The metric\n"
-               "  follows the ground truth: {id: {articleBody}} is the article-extraction\n"
-               "  benchmark (shingle F1, macro average), {id: {with, without}} trafilatura's\n"
-               "  evaluation set (snippets found, micro average).\n"
-               "  --half 1|2    score only the pages at odd (1) or even (2) positions\n"
-               "  --dump FILE   write our outputs as {id: {\"articleBody\": text}}\n"
-               "  --per-page    print our per-page scores\n");
-}
-
 int ex_cmd_score(int argc, char **argv) {
-    static const struct option lo[] = {{"truth", required_argument, 0, 't'},
-                                       {"html-dir", required_argument, 0, 'd'},
-                                       {"dump", required_argument, 0, 'D'},
-                                       {"per-page", no_argument, 0, 'p'},
-                                       {"whole-page", no_argument, 0, 'w'},
-                                       {"threads", required_argument, 0, 'j'},
-                                       {"half", required_argument, 0, 'H'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
     const char *truth_path = NULL, *dir = NULL, *dump = NULL;
     bool per_page = false, whole = false;
     int64_t threads = 0, half = 0;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            truth_path = optarg;
-            break;
-        case 'd':
-            dir = optarg;
-            break;
-        case 'D':
-            dump = optarg;
-            break;
-        case 'p':
-            per_page = true;
-            break;
-        case 'w':
-            whole = true;
-            break;
-        case 'j':
-            if (wt_parse_i64("extract score", "--threads", optarg, 0, 1024, &threads) < 0)
-                return WT_EXIT_USAGE;
-            break;
-        case 'H':
-            if (wt_parse_i64("extract score", "--half", optarg, 1, 2, &half) < 0)
-                return WT_EXIT_USAGE;
-            break;
-        case 'h':
-            score_usage(stdout);
-            return WT_EXIT_OK;
-        default:
-            score_usage(stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (!truth_path || (!dir && optind == argc)) {
-        score_usage(stderr);
-        return WT_EXIT_USAGE;
-    }
+    const wt_opt table[] = {
+        WT_STR("truth", 0, &truth_path, "GROUND_TRUTH.json", NULL,
+               "the benchmark's truth (required)"),
+        WT_STR("html-dir", 0, &dir, "DIR", NULL,
+               "run this extractor on DIR/<id>.html.gz (row 'webtext')"),
+        WT_STR("dump", 0, &dump, "FILE", NULL,
+               "write our outputs as {id: {\"articleBody\": text}}"),
+        WT_FLAG("per-page", 0, &per_page, "print our per-page scores"),
+        WT_FLAG("whole-page", 0, &whole, "all visible text instead of the main content"),
+        WT_INT("threads", 0, &threads, "N", NULL, 0, 1024, "worker threads (default: all cores)"),
+        WT_INT("half", 0, &half, "1|2", NULL, 1, 2,
+               "score only the pages at odd (1) or even (2) positions"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "extract score", "--truth GROUND_TRUTH.json [--html-dir DIR] [options] [TOOL.json...]",
+        "Prints F1, precision, recall and accuracy for each stored tool output\n"
+        "({id: {\"articleBody\": text}}), and for this extractor run on\n"
+        "DIR/<id>.html.gz when --html-dir is given (row 'webtext'). The metric\n"
+        "follows the ground truth: {id: {articleBody}} is the article-extraction\n"
+        "benchmark (shingle F1, macro average), {id: {with, without}} trafilatura's\n"
+        "evaluation set (snippets found, micro average).\n",
+        table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (!truth_path || (!dir && first == argc))
+        return wt_opts_usage_error(&spec, "--truth and --html-dir or a TOOL.json are required");
     wt_error err;
     truth t;
     if (truth_load(truth_path, &t, &err) < 0) {
@@ -272,7 +236,7 @@ int ex_cmd_score(int argc, char **argv) {
         return WT_EXIT_FAIL;
     }
     int rc = WT_EXIT_OK;
-    for (int i = optind; i < argc; i++)
+    for (int i = first; i < argc; i++)
         if (score_tool(argv[i], &t, (int)half, &err) < 0) {
             wt_report("extract score", &err);
             rc = WT_EXIT_FAIL;
@@ -358,38 +322,20 @@ static void speed_one(void *vctx, size_t i, int worker) {
 }
 
 int ex_cmd_speed(int argc, char **argv) {
-    static const struct option lo[] = {{"threads", required_argument, 0, 'j'},
-                                       {"seconds", required_argument, 0, 's'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-    int64_t threads = 1;
-    double seconds = 10;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'j':
-            if (wt_parse_i64("extract speed", "--threads", optarg, 0, 1024, &threads) < 0)
-                return WT_EXIT_USAGE;
-            break;
-        case 's':
-            if (wt_parse_double("extract speed", "--seconds", optarg, 0.01, 3600, &seconds) < 0)
-                return WT_EXIT_USAGE;
-            break;
-        case 'h':
-            printf("usage: extract speed DIR [--threads N] [--seconds S]\n"
-                   "  Extracts every DIR/*.html[.gz] repeatedly for at least S seconds (10)\n"
-                   "  and prints pages per second.\n");
-            return WT_EXIT_OK;
-        default:
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "usage: extract speed DIR [--threads N] [--seconds S]\n");
-        return WT_EXIT_USAGE;
-    }
-    const char *dir = argv[optind];
+    int64_t threads = 0;
+    double seconds = 0;
+    const wt_opt table[] = {
+        WT_INT("threads", 0, &threads, "N", "1", 0, 1024, "worker threads (0: all cores)"),
+        WT_NUM("seconds", 0, &seconds, "S", "10", 0.01, 3600, "run for at least S seconds"),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {"extract speed", "DIR [--threads N] [--seconds S]",
+                              "Extracts every DIR/*.html[.gz] repeatedly for at least S seconds\n"
+                              "and prints pages per second.\n",
+                              table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (first != argc - 1) return wt_opts_usage_error(&spec, "give one DIR");
+    const char *dir = argv[first];
     DIR *d = opendir(dir);
     if (!d) {
         perror(dir);

@@ -2,7 +2,6 @@
  * thread reads a batch of responses (each with the Reddit fields of the
  * metadata record that follows it, linked by WARC-Refers-To) while the pool
  * extracts the previous batch; batches are written in input order. */
-#include <getopt.h>
 #include <pthread.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <xxhash.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cmds.h"
 #include "http.h"
 #include "jsonl.h"
@@ -369,24 +369,14 @@ static void write_stats(run *r, double seconds, wt_error *err, int *rc) {
     json_decref(o);
 }
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: extract [warc] WARC... -o OUT [options]\n"
-               "  Reads WARC response records (.warc.gz one member per record, .warc.zst,\n"
-               "  plain) and writes one JSON document per kept page.\n"
-               "  -o OUT            a .jsonl[.zst|.gz] file for all inputs, or a folder:\n"
-               "                    input shard i -> OUT/docs-i.jsonl.zst\n"
-               "  --threads N       worker threads (default: all cores)\n"
-               "  --force           redo outputs that exist\n"
-               "  --keep-all        no filter drops a page: one document per response\n"
-               "                    (the reason a filter would drop it is in \"filtered\")\n"
-               "  --min-words N     drop texts with fewer words (default 100)\n"
-               "  --max-chars N     cut texts at N bytes, 0: never (default 100000, newspaper)\n"
-               "  --lang L          keep only language L (default en), or 'all'\n"
-               "  --max-html BYTES  HTML bytes parsed per page (default 5242880)\n"
-               "  --max-depth N     element nesting cap (default 1000)\n"
-               "  --stats FILE      write statistics as JSON\n"
-               "  --strict          a damaged record is fatal\n"
-               "  --quiet           no progress\n" WT_PROGRESS_USAGE);
+static int set_lang(void *dest, const char *arg) {
+    ex_opts *o = dest;
+    if (strlen(arg) >= sizeof o->lang) {
+        fprintf(stderr, "extract: --lang: '%s' is too long\n", arg);
+        return -1;
+    }
+    snprintf(o->lang, sizeof o->lang, "%s", arg);
+    return 0;
 }
 
 static bool is_file_target(const char *o) {
@@ -397,88 +387,62 @@ static bool is_file_target(const char *o) {
 }
 
 int ex_cmd_warc(int argc, char **argv) {
-    static const struct option lo[] = {{"output", required_argument, 0, 'o'},
-                                       {"threads", required_argument, 0, 'j'},
-                                       {"force", no_argument, 0, 'f'},
-                                       {"keep-all", no_argument, 0, 'k'},
-                                       {"min-words", required_argument, 0, 'w'},
-                                       {"max-chars", required_argument, 0, 'c'},
-                                       {"lang", required_argument, 0, 'l'},
-                                       {"max-html", required_argument, 0, 'm'},
-                                       {"max-depth", required_argument, 0, 'd'},
-                                       {"stats", required_argument, 0, 's'},
-                                       {"strict", no_argument, 0, 'S'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"progress-interval", required_argument, 0, 'P'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
     run *r = calloc(1, sizeof *r);
     if (!r) return WT_EXIT_FAIL;
     ex_opts_default(&r->opts);
-    r->progress_interval = WT_PROGRESS_INTERVAL;
+    /* the defaults shown by --help are ex_opts_default's */
+    char min_words[24], max_chars[24], max_html[24], max_depth[24], lang[sizeof r->opts.lang];
+    snprintf(min_words, sizeof min_words, "%d", r->opts.min_words);
+    snprintf(max_chars, sizeof max_chars, "%zu", r->opts.max_chars);
+    snprintf(max_html, sizeof max_html, "%zu", r->opts.max_html);
+    snprintf(max_depth, sizeof max_depth, "%d", r->opts.max_depth);
+    snprintf(lang, sizeof lang, "%s", r->opts.lang);
     const char *out = NULL;
-    int64_t threads = 0, v;
-    int c, rc = WT_EXIT_OK;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:hq", lo, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'j':
-            if (wt_parse_i64("extract", "--threads", optarg, 0, 1024, &threads) < 0) goto usage;
-            break;
-        case 'f':
-            r->force = true;
-            break;
-        case 'k':
-            r->opts.keep_all = true;
-            break;
-        case 'w':
-            if (wt_parse_i64("extract", "--min-words", optarg, 0, 1 << 30, &v) < 0) goto usage;
-            r->opts.min_words = (int)v;
-            break;
-        case 'c':
-            if (wt_parse_i64("extract", "--max-chars", optarg, 0, INT64_MAX, &v) < 0) goto usage;
-            r->opts.max_chars = (size_t)v;
-            break;
-        case 'l':
-            snprintf(r->opts.lang, sizeof r->opts.lang, "%s", optarg);
-            break;
-        case 'm':
-            if (wt_parse_i64("extract", "--max-html", optarg, 1024, (int64_t)1 << 32, &v) < 0)
-                goto usage;
-            r->opts.max_html = (size_t)v;
-            break;
-        case 'd':
-            if (wt_parse_i64("extract", "--max-depth", optarg, 16, 100000, &v) < 0) goto usage;
-            r->opts.max_depth = (int)v;
-            break;
-        case 's':
-            r->stats_path = optarg;
-            break;
-        case 'S':
-            r->strict = true;
-            break;
-        case 'q':
-            r->quiet = true;
-            break;
-        case 'P':
-            if (wt_progress_parse_interval("extract", optarg, &r->progress_interval) < 0)
-                goto usage;
-            break;
-        case 'h':
-            usage(stdout);
-            free(r);
-            return WT_EXIT_OK;
-        default:
-            goto usage;
-        }
+    int64_t threads = 0, chars = 0, html = 0;
+    const wt_opt table[] = {
+        WT_STR("output", 'o', &out, "OUT", NULL,
+               "a .jsonl[.zst|.gz] file for all inputs, or a folder:\n"
+               "input shard i -> OUT/docs-i.jsonl.zst (required)"),
+        WT_INT("threads", 0, &threads, "N", NULL, 0, 1024, "worker threads (default: all cores)"),
+        WT_FLAG("force", 0, &r->force, "redo outputs that exist"),
+        WT_FLAG("keep-all", 0, &r->opts.keep_all,
+                "no filter drops a page: one document per response\n"
+                "(the reason a filter would drop it is in \"filtered\")"),
+        WT_INT32("min-words", 0, &r->opts.min_words, "N", min_words, 0, 1 << 30,
+                 "drop texts with fewer words"),
+        WT_INT("max-chars", 0, &chars, "N", max_chars, 0, 9.2e18,
+               "cut texts at N bytes, 0: never (newspaper's limit)"),
+        {.kind = WT_OPT_CALL,
+         .name = "lang",
+         .dest = &r->opts,
+         .call = set_lang,
+         .arg = "L",
+         .def = lang,
+         .help = "keep only language L, or 'all'"},
+        WT_INT("max-html", 0, &html, "BYTES", max_html, 1024, 4294967296.0,
+               "HTML bytes parsed per page"),
+        WT_INT32("max-depth", 0, &r->opts.max_depth, "N", max_depth, 16, 100000,
+                 "element nesting cap"),
+        WT_STR("stats", 0, &r->stats_path, "FILE", NULL, "write statistics as JSON"),
+        WT_FLAG("strict", 0, &r->strict, "a damaged record is fatal"),
+        WT_FLAG("quiet", 'q', &r->quiet, "no progress"),
+        WT_PROGRESS_OPT(&r->progress_interval),
+        WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "extract", "[warc] WARC... -o OUT [options]",
+        "Reads WARC response records (.warc.gz one member per record, .warc.zst,\n"
+        "plain) and writes one JSON document per kept page.\n",
+        table, NULL};
+    int rc = WT_EXIT_OK, first = wt_opts_parse(&spec, argc, argv, &rc);
+    if (first >= 0 && (!out || first >= argc)) {
+        rc = wt_opts_usage_error(&spec, "%s", out ? "no WARC input" : "-o OUT is required");
+        first = -1;
     }
-    if (!out || optind >= argc) {
-        fprintf(stderr, "extract: %s\n", out ? "no WARC input" : "-o OUT is required");
-        goto usage;
+    if (first < 0) {
+        free(r);
+        return rc;
     }
+    r->opts.max_chars = (size_t)chars, r->opts.max_html = (size_t)html;
     wt_error err;
     r->threads = wt_threads(threads);
     r->workers = calloc((size_t)r->threads, sizeof(ex_worker));
@@ -493,8 +457,8 @@ int ex_cmd_warc(int argc, char **argv) {
     r->batches[0].r = r->batches[1].r = r;
     double t0 = wt_now();
     if (rc == WT_EXIT_OK) {
-        char **in = argv + optind;
-        int n = argc - optind;
+        char **in = argv + first;
+        int n = argc - first;
         if (is_file_target(out)) {
             if (do_output(r, in, n, out, &err) < 0) wt_report("extract", &err), rc = WT_EXIT_FAIL;
         } else if (wt_mkdir_p(out, &err) < 0) {
@@ -525,8 +489,4 @@ int ex_cmd_warc(int argc, char **argv) {
     json_decref(r->st.langs);
     free(r);
     return rc;
-usage:
-    usage(stderr);
-    free(r);
-    return WT_EXIT_USAGE;
 }

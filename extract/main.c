@@ -2,64 +2,34 @@
  * title, language, Reddit metadata). `bin/extract WARC... -o OUT` is short for
  * `bin/extract warc WARC... -o OUT`; `html`, `score` and `speed` are the
  * debugging and benchmark tools. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cmds.h"
 #include "page.h"
 #include "stream.h"
 
-static void html_usage(FILE *f) {
-    fprintf(f, "usage: extract html FILE [--url URL] [--title] [--whole-page]\n"
-               "  Prints the main text of one HTML page (any compression; '-' is stdin).\n"
-               "  --title       print the title as the first line, then a blank line\n"
-               "  --whole-page  all visible text instead of the main content\n"
-               "  --info        print language, charset and word count on stderr\n"
-               "  --url URL     the page's address (shown in messages)\n");
-}
-
 int ex_cmd_html(int argc, char **argv) {
-    static const struct option lo[] = {
-        {"url", required_argument, 0, 'u'},  {"title", no_argument, 0, 't'},
-        {"whole-page", no_argument, 0, 'w'}, {"info", no_argument, 0, 'i'},
-        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
     bool title = false, whole = false, info = false;
     const char *url = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'u':
-            url = optarg;
-            break;
-        case 't':
-            title = true;
-            break;
-        case 'w':
-            whole = true;
-            break;
-        case 'i':
-            info = true;
-            break;
-        case 'h':
-            html_usage(stdout);
-            return WT_EXIT_OK;
-        default:
-            html_usage(stderr);
-            return WT_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        html_usage(stderr);
-        return WT_EXIT_USAGE;
-    }
+    const wt_opt table[] = {
+        WT_FLAG("title", 0, &title, "print the title as the first line, then a blank line"),
+        WT_FLAG("whole-page", 0, &whole, "all visible text instead of the main content"),
+        WT_FLAG("info", 0, &info, "print language, charset and word count on stderr"),
+        WT_STR("url", 0, &url, "URL", NULL, "the page's address (shown in messages)"), WT_OPTS_END};
+    const wt_cmd_spec spec = {
+        "extract html", "FILE [--url URL] [--title] [--whole-page] [--info]",
+        "Prints the main text of one HTML page (any compression; '-' is stdin).\n", table, NULL};
+    int code, first = wt_opts_parse(&spec, argc, argv, &code);
+    if (first < 0) return code;
+    if (first != argc - 1) return wt_opts_usage_error(&spec, "give one FILE");
     wt_error err;
     char *data;
     size_t n;
-    if (wt_read_file(argv[optind], &data, &n, (size_t)256 << 20, &err) < 0) {
+    if (wt_read_file(argv[first], &data, &n, (size_t)256 << 20, &err) < 0) {
         wt_report("extract html", &err);
         return WT_EXIT_FAIL;
     }
@@ -77,8 +47,7 @@ int ex_cmd_html(int argc, char **argv) {
     int rc = ex_page_from_html(&w, &o, (unsigned char *)data, n, NULL, &res);
     if (rc == 0) {
         if (res.drop == EX_DROP_BINARY)
-            fprintf(stderr, "extract html: %s: binary content, no text\n",
-                    url ? url : argv[optind]);
+            fprintf(stderr, "extract html: %s: binary content, no text\n", url ? url : argv[first]);
         if (info)
             fprintf(stderr, "lang=%s charset=%s (%s) replaced=%llu words=%zu depth_cut=%d%s%s\n",
                     res.lang, res.cs.name, res.cs.source ? res.cs.source : "-",
