@@ -33,10 +33,6 @@ void wt_progress_every(wt_progress *p, double seconds) {
     p->interval = seconds > 0 ? seconds : 0;
 }
 
-int wt_progress_parse_interval(const char *prog, const char *s, double *out) {
-    return wt_parse_double(prog, "--progress-interval", s, 0, 1e6, out);
-}
-
 /* One line in the same words on a terminal (redrawn in place after \r) and in
  * a log (ended by a newline). */
 static void progress_draw(const wt_progress *p, double now) {

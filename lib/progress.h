@@ -10,10 +10,6 @@
 
 /* Default seconds between two progress lines in a log (--progress-interval). */
 #define WT_PROGRESS_INTERVAL 30.0
-/* The option's help line, shared by every stage. */
-#define WT_PROGRESS_USAGE                                                                          \
-    "  --progress-interval S  one progress line every S seconds when stderr is not a\n"            \
-    "                         terminal (default 30; 0: none)\n"
 
 typedef struct wt_progress {
     const char *label; /* e.g. "tokenize docs-00003" */
@@ -36,10 +32,6 @@ void wt_progress_set(wt_progress *p, uint64_t done);
 void wt_progress_add(wt_progress *p, uint64_t delta);
 /* Draws the final line and a newline (in a log: only when a line was printed). */
 void wt_progress_finish(wt_progress *p);
-
-/* Parses a --progress-interval value (seconds, 0 to 1e6) into *out; on failure
- * prints "prog: --progress-interval: ..." and returns -1 (the caller exits 2). */
-int wt_progress_parse_interval(const char *prog, const char *s, double *out);
 
 /* Monotonic seconds. */
 double wt_now(void);
