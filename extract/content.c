@@ -21,6 +21,7 @@
 #include "guard.h"
 #include "jsonld.h"
 #include "prune.h"
+#include "words.h"
 
 typedef struct node {
     GumboNode *g;
@@ -784,23 +785,12 @@ static bool in_title(const char *s, size_t n, const ex_buf *title) {
     return memmem(b, nb, a, na) != NULL;
 }
 
-static size_t line_words(const char *s, size_t n) {
-    size_t w = 0;
-    bool in = false;
-    for (size_t i = 0; i < n; i++) {
-        bool sp = isspace((unsigned char)s[i]);
-        if (!sp && !in) w++;
-        in = !sp;
-    }
-    return w;
-}
-
 /* A short line that is not a sentence: a label (a button or section name,
  * a time stamp) rather than prose. */
 static bool label_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
     if (n == 0) return true;
-    if (line_words(s, n) >= 5 || n >= 60) return false; /* 60 bytes: CJK lines have no spaces */
+    if (ex_count_words(s, n) >= 5 || n >= 60) return false; /* 60 bytes: CJK lines have no spaces */
     unsigned char last = (unsigned char)s[n - 1];
     if (last == '.' || last == '!' || last == '?' || last == '"' || last == ':') return false;
     static const char *const ends[] = {"\xe2\x80\x9d", "\xe3\x80\x82", "\xef\xbc\x81",
@@ -839,7 +829,7 @@ static bool has_year(const char *s, size_t n) {
  * a copyright notice, an e-mail contact, or a "follow ... on" social line. */
 static bool meta_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
-    size_t w = line_words(s, n);
+    size_t w = ex_count_words(s, n);
     if (w > 30) return false;
     if (starts_ci(s, n, "copyright") || starts_ci(s, n, "\xc2\xa9") ||
         has_ci(s, n, "all rights reserved"))
@@ -867,7 +857,7 @@ static bool edge_line(const char *s, size_t n) {
  * dropped. */
 static bool dangling_line(const char *s, size_t n) {
     while (n && isspace((unsigned char)s[n - 1])) n--;
-    return n && n < 80 && s[n - 1] == ':' && line_words(s, n) < 8;
+    return n && n < 80 && s[n - 1] == ':' && ex_count_words(s, n) < 8;
 }
 
 enum { TAIL_LINES = 6 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "guard.h"
+#include "words.h"
 #include "http.h"
 
 const char *const ex_reason_names[EX_N_REASONS] = {"kept",   "not_http", "http_status", "not_html",
@@ -40,17 +41,6 @@ static bool html_mime(const char *m) {
     return !m[0] || !strcmp(m, "text/html") || !strcmp(m, "application/xhtml+xml") ||
            !strcmp(m, "application/xml") || !strcmp(m, "text/xml") ||
            !strcmp(m, "application/html");
-}
-
-static size_t count_words(const char *s, size_t n) {
-    size_t w = 0;
-    bool in = false;
-    for (size_t i = 0; i < n; i++) {
-        bool sp = isspace((unsigned char)s[i]);
-        if (!sp && !in) w++;
-        in = !sp;
-    }
-    return w;
 }
 
 /* Cuts text at max bytes, at a UTF-8 boundary. */
@@ -89,7 +79,7 @@ int ex_page_from_html(ex_worker *w, const ex_opts *o, const unsigned char *html,
     res->depth_cut = w->content.depth_cut;
     ex_buf *t = &w->content.text;
     if (!o->keep_all) res->text_cut = cut_text(t, o->max_chars);
-    res->words = count_words(t->p ? t->p : "", t->len);
+    res->words = ex_count_words(t->p ? t->p : "", t->len);
     if (t->len == 0)
         drop(res, EX_DROP_EMPTY);
     else if (res->words < (size_t)o->min_words)
