@@ -40,25 +40,9 @@ def detok(tokens):
     return out
 
 def encode_all(texts):
-    d = f"{tmp}/enc"
-    subprocess.run(["rm", "-rf", d], check=True)
-    os.makedirs(d)
-    with open(f"{d}/docs-00000.jsonl", "w") as f:
-        for i, t in enumerate(texts):
-            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
-    subprocess.run([f"{bin_}/tokenize", "shards", "--quiet", f"{d}/docs-00000.jsonl", "-o",
-                    f"{d}/out"], check=True)
-    raw = subprocess.run(["zstd", "-dc", f"{d}/out/tokens-00000.bin.zst"], check=True,
-                         capture_output=True).stdout
-    n = struct.unpack("<3i", raw[:12])[2]
-    docs = []
-    for t in struct.unpack(f"<{n}H", raw[1024:]):
-        if t == 50256:
-            docs.append([])
-        else:
-            docs[-1].append(t)
-    assert len(docs) == len(texts)
-    return docs
+    sys.path.insert(0, os.environ["WEBTEXT_ROOT"] + "/tests/eval")
+    from tokshards import encode_all as encode
+    return encode(bin_, tmp, texts)
 
 def check(out, window):
   """eval's results in `out` against the protocol with a window of `window`

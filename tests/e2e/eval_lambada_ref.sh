@@ -79,30 +79,9 @@ def encode(text):
     return [int(x) for x in out]
 
 def encode_all(texts):
-    """Many texts in one `tokenize shards` run: one document each; the shard
-    has 50256 before every document, the .idx gives where each starts."""
-    d = f"{tmp}/enc"
-    subprocess.run(["rm", "-rf", d], check=True)
-    os.makedirs(d)
-    with open(f"{d}/docs-00000.jsonl", "w") as f:
-        for i, t in enumerate(texts):
-            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
-    subprocess.run([f"{bin_}/tokenize", "shards", "--quiet", f"{d}/docs-00000.jsonl", "-o",
-                    f"{d}/out"], check=True)
-    raw = subprocess.run(["zstd", "-dc", f"{d}/out/tokens-00000.bin.zst"], check=True,
-                         capture_output=True).stdout
-    hdr = struct.unpack("<256i", raw[:1024])
-    assert hdr[0] == 20240520 and hdr[1] == 1
-    toks = struct.unpack(f"<{hdr[2]}H", raw[1024:])
-    docs, cur = [], None
-    for t in toks:  # documents begin with 50256 (texts here never contain it)
-        if t == 50256:
-            cur = []
-            docs.append(cur)
-        else:
-            cur.append(t)
-    assert len(docs) == len(texts), (len(docs), len(texts))
-    return docs
+    sys.path.insert(0, os.environ["WEBTEXT_ROOT"] + "/tests/eval")
+    from tokshards import encode_all as encode
+    return encode(bin_, tmp, texts)
 
 def decode(ids):
     return subprocess.run([f"{bin_}/tokenize", "decode"], input=" ".join(map(str, ids)).encode(),
