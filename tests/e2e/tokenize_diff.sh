@@ -6,10 +6,6 @@
 # the input back. Invalid UTF-8 (hand-made and random
 # bytes) must be read as U+FFFD exactly as the reference's decoder does.
 set -euo pipefail
-ref=$WEBTEXT_ROOT/tests/tokenize/reference.js
-tok=$WEBTEXT_BIN/tokenize
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 need_data lambada/lambada_development_plain_text.txt lambada/lambada_test_plain_text.txt \
   lambada/lambada_test_openai.jsonl wikitext-2/wiki.test.tokens wikitext-2/wiki.valid.tokens \
@@ -17,6 +13,8 @@ need_data lambada/lambada_development_plain_text.txt lambada/lambada_test_plain_
   article-extraction-benchmark/dev/ground-truth.json article-extraction-benchmark/dev/html \
   pushshift-sample-2018 pushshift-sample/RS_v2_2005-06.ndjson
 D=$WEBTEXT_DATA
+wt_tmpdir
+tmp=$T ref=$WEBTEXT_ROOT/tests/tokenize/reference.js tok=$WEBTEXT_BIN/tokenize
 python3 "$WEBTEXT_ROOT/tests/tokenize/gen_corpus.py" "$tmp"
 files=("$tmp"/*.txt
   "$D"/lambada/lambada_development_plain_text.txt "$D"/lambada/lambada_test_plain_text.txt

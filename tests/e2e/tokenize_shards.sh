@@ -4,13 +4,11 @@
 # bytes equal the reference's header + ids exactly, for 1 and 2 threads;
 # the index sidecar points at each document; reruns skip; --stats works.
 set -euo pipefail
-ref=$WEBTEXT_ROOT/tests/tokenize/reference.js
-tok=$WEBTEXT_BIN/tokenize
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 need_data lambada/lambada_test_openai.jsonl article-extraction-benchmark/dev/ground-truth.json
 D=$WEBTEXT_DATA
+wt_tmpdir
+tmp=$T ref=$WEBTEXT_ROOT/tests/tokenize/reference.js tok=$WEBTEXT_BIN/tokenize
 mkdir "$tmp/in"
 zstd -q -c "$D"/lambada/lambada_test_openai.jsonl >"$tmp/in/docs-00000.jsonl.zst"
 python3 - "$D"/article-extraction-benchmark/dev/ground-truth.json "$tmp/gt.jsonl" <<'PY'
