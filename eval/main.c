@@ -13,6 +13,7 @@
 #include "eval/eval.h"
 #include "eval/results.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "stream.h"
 
 #ifndef WEBTEXT_VERSION
@@ -298,10 +299,15 @@ static int cmd_run(int argc, char **argv) {
     const eval_task *tasks = eval_tasks(&ntask);
     bool sel[16] = {0};
     if (select_tasks(o.tasks, sel, ntask, tasks) < 0) return WT_EXIT_USAGE;
+    /* held to the end; the early failure exits leave OUT/.lock behind, unheld */
+    wt_outlock lock;
+    int locked = wt_outlock_main(&lock, "eval", o.out, WT_LOCK_DIR);
+    if (locked != WT_EXIT_OK) return locked;
     char rpath[4096];
     snprintf(rpath, sizeof rpath, "%s/results.json", o.out);
     if (!o.force && wt_file_exists(rpath)) {
         fprintf(stderr, "eval: %s exists; skipped (--force to redo)\n", rpath);
+        wt_outlock_release(&lock);
         return WT_EXIT_OK;
     }
     wt_error err = {{0}};
@@ -383,6 +389,7 @@ static int cmd_run(int argc, char **argv) {
     gpt2_ws_free(ws);
     tok_vocab_free(v);
     gpt2_free(m);
+    wt_outlock_release(&lock);
     return rc < 0 || failures > 0 ? WT_EXIT_FAIL : WT_EXIT_OK;
 }
 

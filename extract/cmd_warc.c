@@ -16,6 +16,7 @@
 #include "cmds.h"
 #include "http.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "page.h"
 #include "pool.h"
 #include "progress.h"
@@ -394,6 +395,22 @@ static bool is_file_target(const char *o) {
     return strstr(o, ".jsonl") != NULL || strstr(o, ".json") != NULL;
 }
 
+/* Locks every output of the run before any work: OUT.lock for a file, each
+ * DIR/docs-NNNNN.jsonl.zst.lock for a folder. Returns an exit status. */
+static int lock_outputs(const char *out, char **in, int n, wt_outlock *locks) {
+    if (!strcmp(out, "-")) return WT_EXIT_OK;
+    if (is_file_target(out)) return wt_outlock_main(&locks[0], "extract", out, WT_LOCK_FILE);
+    int status = WT_EXIT_OK;
+    for (int i = 0; i < n && status == WT_EXIT_OK; i++) {
+        int64_t idx = wt_shard_index(in[i]);
+        char path[4096];
+        wt_shard_path(path, sizeof path, out, "docs", idx >= 0 ? (uint64_t)idx : (uint64_t)i,
+                      "jsonl.zst");
+        status = wt_outlock_main(&locks[i], "extract", path, WT_LOCK_FILE);
+    }
+    return status;
+}
+
 int ex_cmd_warc(int argc, char **argv) {
     static const struct option lo[] = {{"output", required_argument, 0, 'o'},
                                        {"threads", required_argument, 0, 'j'},
@@ -471,6 +488,8 @@ int ex_cmd_warc(int argc, char **argv) {
         fprintf(stderr, "extract: %s\n", out ? "no WARC input" : "-o OUT is required");
         goto usage;
     }
+    wt_outlock *locks = calloc((size_t)(argc - optind), sizeof *locks);
+    rc = locks ? lock_outputs(out, argv + optind, argc - optind, locks) : WT_EXIT_FAIL;
     wt_error err;
     r->threads = wt_threads(threads);
     r->workers = calloc((size_t)r->threads, sizeof(ex_worker));
@@ -516,6 +535,8 @@ int ex_cmd_warc(int argc, char **argv) {
     json_decref(r->st.charset_sources);
     json_decref(r->st.langs);
     free(r);
+    for (int i = 0; locks && i < argc - optind; i++) wt_outlock_release(&locks[i]);
+    free(locks);
     return rc;
 usage:
     usage(stderr);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "outlock.h"
 #include "gpt2.h"
 #include "model_cmds.h"
 
@@ -146,10 +147,14 @@ int model_cmd_init(int argc, char **argv) {
         fprintf(stderr, "model init: --n-embd must be a multiple of --n-head\n");
         return WT_EXIT_USAGE;
     }
+    wt_outlock lock;
+    int status = wt_outlock_main(&lock, "model init", out, WT_LOCK_DIR);
+    if (status != WT_EXIT_OK) return status;
     wt_error err;
     if (gpt2_init_write(out, &o, &err) != 0) {
         wt_report("model", &err);
-        return WT_EXIT_FAIL;
+        status = WT_EXIT_FAIL;
     }
-    return WT_EXIT_OK;
+    wt_outlock_release(&lock);
+    return status;
 }
