@@ -76,15 +76,47 @@ expect_refusal() {
   shift 2
   [ -z "$dir" ] || before=$(tree "$dir")
   t0=$(date +%s%N)
-  timeout 10 "$@" >"$TMP/second.out" 2>"$TMP/second.err" || rc=$?
+  ("$@") >"$TMP/second.out" 2>"$TMP/second.err" &
+  local pid=$! dog
+  (sleep 10 && kill -KILL "$pid") 2>/dev/null &
+  dog=$!
+  wait "$pid" || rc=$?
+  kill "$dog" 2>/dev/null || true
+  wait "$dog" 2>/dev/null || true
   ms=$((($(date +%s%N) - t0) / 1000000))
   [ -z "$dir" ] || after=$(tree "$dir")
   cat "$TMP/second.err"
   [ "$rc" -eq 3 ] || fail "the second run exited $rc, not 3"
   [ "$ms" -lt 1000 ] || fail "the second run took ${ms} ms to refuse"
-  grep -qF "$output is being written by pid $FIRST on host $(hostname) since " "$TMP/second.err" ||
+  grep -qF "${output%/} is being written by pid $FIRST on host $(hostname) since " "$TMP/second.err" ||
     fail "the message does not name $output and pid $FIRST"
   grep -q "refusing" "$TMP/second.err" || fail "the message does not say it refuses"
   [ -z "$dir" ] || [ "$before" = "$after" ] || { diff <(echo "$before") <(echo "$after") || true; fail "the second run changed $dir"; }
   echo "refused in ${ms} ms"
+}
+
+# lock_check LOCK OUTPUT: the three checks for a stage whose test defines
+#   run_stage DIR: exec the stage writing its output into DIR (called in a subshell)
+#   same_output A B: succeed when the outputs in folders A and B are equal
+# LOCK and OUTPUT are relative to DIR: the lock file and what the message names.
+#   1. a lone run into $TMP/alone;
+#   2. a first run into $TMP/out paused holding LOCK: a second refuses (expect_refusal);
+#      the first then completes and equals the lone run;
+#   3. a first run into $TMP/k killed (-9) while it holds LOCK: the rerun takes the lock,
+#      completes and equals the lone run; no lock file is left.
+lock_check() {
+  local lock=$1 output=$2
+  (run_stage "$TMP/alone") || fail "the lone run failed"
+  start_held "$TMP/out/$lock" run_stage "$TMP/out"
+  expect_refusal "$TMP/out" "$TMP/out/$output" run_stage "$TMP/out"
+  release_held
+  [ ! -e "$TMP/out/$lock" ] || fail "the lock file $lock was left behind"
+  same_output "$TMP/alone" "$TMP/out" || fail "the first run's output differs from a lone run's"
+  start_held "$TMP/k/$lock" run_stage "$TMP/k"
+  kill_held
+  [ -e "$TMP/k/$lock" ] || fail "kill -9 should leave the (unheld) lock file"
+  (run_stage "$TMP/k") || fail "the rerun after kill -9 failed"
+  [ ! -e "$TMP/k/$lock" ] || fail "the lock file $lock was left behind"
+  same_output "$TMP/alone" "$TMP/k" || fail "the rerun's output differs from a lone run's"
+  echo "lock_check $lock: ok"
 }
