@@ -138,7 +138,8 @@ int wt_outlock_take(wt_outlock *l, const char *output, const char *suffix, wt_er
     *l = (wt_outlock){.held = false, .fd = -1};
     char path[4096], dir[4096];
     int len = snprintf(path, sizeof path, "%s%s", output, suffix);
-    if (len < 0 || (size_t)len >= sizeof path) return wt_fail(err, "%s: name too long", output);
+    if (len < 0 || (size_t)len >= sizeof path)
+        return wt_fail(err, "output name too long (%zu bytes): %.80s...", strlen(output), output);
     memcpy(dir, path, (size_t)len + 1);
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {

@@ -25,5 +25,6 @@ int main(void) {
     failed += lib_jsonl_tests();
     failed += lib_misc_tests();
     failed += lib_jscan_tests();
+    failed += lib_outlock_tests();
     return failed ? 1 : 0;
 }

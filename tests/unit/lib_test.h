@@ -13,6 +13,7 @@ int lib_stream_tests(void);
 int lib_jsonl_tests(void);
 int lib_misc_tests(void);
 int lib_jscan_tests(void);
+int lib_outlock_tests(void);
 
 /* A fresh temporary folder for one test (removed by tmpdir_remove). */
 char *tmpdir_make(void);
