@@ -299,7 +299,7 @@ static int cmd_run(int argc, char **argv) {
     const eval_task *tasks = eval_tasks(&ntask);
     bool sel[16] = {0};
     if (select_tasks(o.tasks, sel, ntask, tasks) < 0) return WT_EXIT_USAGE;
-    /* held to the end; the early failure exits leave OUT/.lock behind, unheld */
+    /* held to the end, released on every return below */
     wt_outlock lock;
     int locked = wt_outlock_main(&lock, "eval", o.out, WT_LOCK_DIR);
     if (locked != WT_EXIT_OK) return locked;
@@ -313,12 +313,14 @@ static int cmd_run(int argc, char **argv) {
     wt_error err = {{0}};
     if (wt_mkdir_p(o.out, &err) < 0) {
         wt_report("eval", &err);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     gpt2_blas_threads(wt_threads(o.threads));
     gpt2_model *m = gpt2_load(o.model, &err);
     if (!m) {
         wt_report("eval", &err);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     const gpt2_config *cfg = gpt2_model_config(m);
@@ -327,6 +329,7 @@ static int cmd_run(int argc, char **argv) {
     if (o.ctx > cfg->n_ctx || o.stride > o.ctx) {
         fprintf(stderr, "eval: need --stride <= --ctx <= n_ctx (%d)\n", cfg->n_ctx);
         gpt2_free(m);
+        wt_outlock_release(&lock);
         return WT_EXIT_USAGE;
     }
     const char *vdir = o.vocab ? o.vocab : has_vocab(o.model) ? o.model : NULL;
@@ -339,6 +342,7 @@ static int cmd_run(int argc, char **argv) {
         if (ws) gpt2_ws_free(ws);
         tok_vocab_free(v);
         gpt2_free(m);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     eval_ctx c = {.model = m,

@@ -16,7 +16,7 @@ port, tmp = sys.argv[1], sys.argv[2]
 hosts = ["l1.test", "l2.test", "l3.test", "l4.test"]
 for name, slow in (("urls", True), ("quick", False)):
     with open(f"{tmp}/{name}.jsonl", "w") as u, open(f"{tmp}/{name}-expect.jsonl", "w") as e:
-        paths = [f"page/{i}" for i in range(800)] + (["slow/1"] if slow else [])
+        paths = [f"page/{i}" for i in range(800 if slow else 300)] + (["slow/1"] if slow else [])
         for i, p in enumerate(paths):
             h = hosts[i % 4]
             url = f"http://{h}:{port}/{p}"
