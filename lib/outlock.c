@@ -1,4 +1,4 @@
-/* One writer per output: flock(2) on OUTPUT.lock (or DIR/.lock), holder
+/* One writer per output: flock(2) on DIR/.NAME.lock (or DIR/.lock), holder
  * information inside. Why flock rather than fcntl: the pipeline scripts lock with
  * flock(1), so one mechanism serves C and shell, and users can probe a lock
  * with `flock -n FILE true`. On NFS, Linux maps flock to the server's
@@ -134,16 +134,24 @@ static int take(wt_outlock *l, const char *path, const char *output, wt_error *e
     return wt_fail(err, "cannot lock %s: the file keeps being replaced", path);
 }
 
+/* The lock file's name for output and suffix (see outlock.h); snprintf's result. */
+static int lock_path(char *buf, size_t n, const char *output, const char *suffix) {
+    const char *slash = strrchr(output, '/');
+    if (suffix[0] == '/') return snprintf(buf, n, "%s%s", output, suffix);
+    if (!slash) return snprintf(buf, n, ".%s%s", output, suffix);
+    return snprintf(buf, n, "%.*s/.%s%s", (int)(slash - output), output, slash + 1, suffix);
+}
+
 int wt_outlock_take(wt_outlock *l, const char *output, const char *suffix, wt_error *err) {
     *l = (wt_outlock){.held = false, .fd = -1};
     char path[4096], dir[4096];
-    int len = snprintf(path, sizeof path, "%s%s", output, suffix);
+    int len = lock_path(path, sizeof path, output, suffix);
     if (len < 0 || (size_t)len >= sizeof path)
         return wt_fail(err, "output name too long (%zu bytes): %.80s...", strlen(output), output);
     memcpy(dir, path, (size_t)len + 1);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
+    char *cut = strrchr(dir, '/');
+    if (cut && cut != dir) {
+        *cut = '\0';
         WT_TRY(wt_mkdir_p(dir, err));
     }
     int rc = take(l, path, output, err);

@@ -14,15 +14,19 @@
 typedef struct wt_outlock {
     bool held;
     int fd;
-    char *path; /* e.g. "out/crawl-00000.warc.gz.lock" (owned) */
+    char *path; /* e.g. "out/.crawl-00000.warc.gz.lock" (owned) */
 } wt_outlock;   /* zero-initialised: not held */
 
-/* Lock file suffixes: beside a file output, inside a folder output. */
+/* Where the lock file goes: beside a file output (DIR/NAME -> DIR/.NAME.lock,
+ * hidden, so that globs of outputs such as docs-* never match it), inside a
+ * folder output (DIR/.lock). */
 #define WT_LOCK_FILE ".lock"
 #define WT_LOCK_DIR "/.lock"
 
-/* Takes the lock of `output`; the lock file is output + suffix (its folder is
- * created). Returns 0 when held; 1 when another live process holds it (err:
+/* Takes the lock of `output`. The lock file is output + suffix when suffix
+ * starts with '/' (e.g. WT_LOCK_DIR, "/.signatures-00003.lock"), else the
+ * hidden DIR/.NAME + suffix beside it (WT_LOCK_FILE); its folder is
+ * created. Returns 0 when held; 1 when another live process holds it (err:
  * "OUTPUT is being written by pid P on host H since T (command: ...);
  * refusing"); -1 on any other failure. Nothing is written when it is not 0. */
 int wt_outlock_take(wt_outlock *l, const char *output, const char *suffix, wt_error *err);

@@ -38,7 +38,7 @@ OUT=$TMP/out/crawl-00000.warc.gz
 cmd=("$CRAWL" fetch "$TMP/urls-00000.jsonl.zst" -o "$OUT" "${opts[@]}")
 "${cmd[@]}" 2>"$TMP/first.err" &
 FIRST=$!
-wait_holder "$OUT.lock" "$FIRST"
+wait_holder "$TMP/out/.crawl-00000.warc.gz.lock" "$FIRST"
 sleep 0.5
 expect_refusal "" "$OUT" "${cmd[@]}"
 rc=0
@@ -47,13 +47,13 @@ FIRST=
 cat "$TMP/first.err"
 [ "$rc" -eq 0 ] || fail "the first fetch failed (exit $rc)"
 ls -A "$TMP/out"
-[ ! -e "$OUT.lock" ] && [ ! -e "$OUT.tmp" ] || fail "lock or .tmp left behind"
+[ ! -e "$TMP/out/.crawl-00000.warc.gz.lock" ] && [ ! -e "$OUT.tmp" ] || fail "lock or .tmp left behind"
 gzip -t "$OUT" || fail "gzip -t fails on the first run's WARC"
 python3 "$SERVERS/warc_check.py" "$OUT" "$TMP/out/crawl-00000.log.jsonl" "$TMP/urls-expect.jsonl"
 
 # The same while paused (deterministic): a second run with --force refuses too and
 # does not discard the first's partial output.
-start_held "$TMP/out/crawl-00001.warc.gz.lock" "$CRAWL" fetch "$TMP/urls-00001.jsonl.zst" \
+start_held "$TMP/out/.crawl-00001.warc.gz.lock" "$CRAWL" fetch "$TMP/urls-00001.jsonl.zst" \
   -o "$TMP/out/crawl-00001.warc.gz" "${opts[@]}"
 expect_refusal "$TMP/out" "$TMP/out/crawl-00001.warc.gz" "$CRAWL" fetch "$TMP/urls-00001.jsonl.zst" \
   -o "$TMP/out/crawl-00001.warc.gz" "${opts[@]}" --force
@@ -73,11 +73,11 @@ for _ in $(seq 1000); do
 done
 kill_held
 [ -e "$K.tmp" ] && [ ! -e "$K" ] || fail "the fetch was not killed mid-way"
-[ -e "$K.lock" ] || fail "kill -9 should leave the (unheld) lock file"
+[ -e "$TMP/k/.crawl-00001.warc.gz.lock" ] || fail "kill -9 should leave the (unheld) lock file"
 "${kcmd[@]}" --stats "$TMP/k.json" || fail "the rerun after kill -9 failed"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["resumed_done"] > 0, s' "$TMP/k.json" ||
   fail "the rerun did not resume"
-[ ! -e "$K.lock" ] || fail "lock file left behind"
+[ ! -e "$TMP/k/.crawl-00001.warc.gz.lock" ] || fail "lock file left behind"
 gzip -t "$K"
 python3 "$SERVERS/warc_check.py" "$K" "$TMP/k/crawl-00001.log.jsonl" "$TMP/quick-expect.jsonl"
 echo PASS

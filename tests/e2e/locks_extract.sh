@@ -2,7 +2,7 @@
 # One writer per output, `extract`: a second run on the same -o refuses (exit
 # 3, naming the holder, touching nothing); the first's documents equal a lone
 # run's; after kill -9 of the first, a rerun takes the lock. Also a folder
-# output: the lock is per output shard.
+# output: the lock is per output shard (DIR/.docs-NNNNN.jsonl.zst.lock).
 source "$WEBTEXT_ROOT/tests/locks/lib.sh"
 python3 - "$TMP" <<'PY'
 import gzip, random, sys
@@ -25,12 +25,12 @@ PY
 W=$TMP/crawl-00004.warc.gz
 run_stage() { exec "$WEBTEXT_BIN/extract" "$W" -o "$1/docs.jsonl.zst" --threads 1 --quiet; }
 same_output() { cmp "$1/docs.jsonl.zst" "$2/docs.jsonl.zst"; }
-lock_check docs.jsonl.zst.lock docs.jsonl.zst
+lock_check .docs.jsonl.zst.lock docs.jsonl.zst
 [ "$(zstd -dc "$TMP/alone/docs.jsonl.zst" | wc -l)" -gt 100 ] || fail "too few documents"
 
 # a folder output: OUT/docs-00004.jsonl.zst is locked, another shard of OUT is not
 run_dir() { exec "$WEBTEXT_BIN/extract" "$W" -o "$1" --threads 1 --quiet; }
-start_held "$TMP/d/docs-00004.jsonl.zst.lock" run_dir "$TMP/d"
+start_held "$TMP/d/.docs-00004.jsonl.zst.lock" run_dir "$TMP/d"
 expect_refusal "$TMP/d" "$TMP/d/docs-00004.jsonl.zst" run_dir "$TMP/d"
 release_held
 cmp "$TMP/alone/docs.jsonl.zst" "$TMP/d/docs-00004.jsonl.zst"

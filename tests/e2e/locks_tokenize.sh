@@ -24,10 +24,10 @@ run_stage() { exec "$WEBTEXT_BIN/tokenize" shards "$TMP/docs-00000.jsonl.zst" -o
 same_output() {
   cmp "$1/tokens-00000.bin.zst" "$2/tokens-00000.bin.zst" && cmp "$1/tokens-00000.idx" "$2/tokens-00000.idx"
 }
-lock_check tokens-00000.bin.zst.lock tokens-00000.bin.zst
+lock_check .tokens-00000.bin.zst.lock tokens-00000.bin.zst
 
 # the tasks of other shards share the folder: shard 1 runs while shard 0 is held
-start_held "$TMP/s/tokens-00000.bin.zst.lock" run_stage "$TMP/s"
+start_held "$TMP/s/.tokens-00000.bin.zst.lock" run_stage "$TMP/s"
 "$WEBTEXT_BIN/tokenize" shards "$TMP/docs-00001.jsonl.zst" -o "$TMP/s" --quiet ||
   fail "a run on another shard of the same folder was refused"
 release_held

@@ -28,7 +28,7 @@ static void test_holder_details_and_release(void **s) {
     (void)s;
     char *dir = tmpdir_make(), out[512], lockf[600], want[64];
     snprintf(out, sizeof out, "%s/crawl-00000.warc.gz", dir);
-    snprintf(lockf, sizeof lockf, "%s.lock", out);
+    snprintf(lockf, sizeof lockf, "%s/.crawl-00000.warc.gz.lock", dir); /* hidden, beside */
     wt_outlock l = {0};
     wt_error err;
     assert_int_equal(wt_outlock_take(&l, out, WT_LOCK_FILE, &err), 0);
@@ -51,7 +51,7 @@ static void test_second_taker_refused(void **s) {
     (void)s;
     char *dir = tmpdir_make(), out[512], lockf[600], want[700];
     snprintf(out, sizeof out, "%s/docs.jsonl.zst", dir);
-    snprintf(lockf, sizeof lockf, "%s.lock", out);
+    snprintf(lockf, sizeof lockf, "%s/.docs.jsonl.zst.lock", dir);
     wt_outlock a = {0}, b = {0};
     wt_error err;
     assert_int_equal(wt_outlock_take(&a, out, WT_LOCK_FILE, &err), 0);
@@ -85,7 +85,7 @@ static void test_stale_file_taken_over(void **s) {
     (void)s;
     char *dir = tmpdir_make(), out[512], lockf[600], want[64];
     snprintf(out, sizeof out, "%s/x", dir);
-    snprintf(lockf, sizeof lockf, "%s.lock", out);
+    snprintf(lockf, sizeof lockf, "%s/.x.lock", dir);
     FILE *f = fopen(lockf, "w");
     assert_non_null(f);
     fputs("pid 999999\nhost elsewhere\nsince 2000-01-01T00:00:00Z\ncommand old run with a much "
