@@ -160,6 +160,15 @@ static void test_folders_and_names(void **s) {
     assert_int_equal(wt_outlock_main(&l, "test", "/proc/no-such-dir/x", WT_LOCK_FILE),
                      WT_EXIT_FAIL);
     free(longname);
+    /* a bare file name: the hidden lock file in the current folder */
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(wt_outlock_take(&l, "plain.txt", WT_LOCK_FILE, &err), 0);
+    assert_true(wt_file_exists(".plain.txt.lock"));
+    wt_outlock_release(&l);
+    assert_false(wt_file_exists(".plain.txt.lock"));
+    assert_int_equal(chdir(cwd), 0);
     /* an empty lock file held by someone: the holder is unknown, said so */
     char empty[600], buf[1024];
     snprintf(empty, sizeof empty, "%s/empty.lock", dir);
