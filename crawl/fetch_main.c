@@ -19,6 +19,7 @@
 #include "crawl/fetch_robots.h"
 #include "crawl/fetch_sources.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "progress.h"
 
 #define PROG "crawl fetch"
@@ -351,12 +352,15 @@ static int fetch_run(cli *c) {
 
 int crawl_fetch_main(int argc, char **argv) {
     cli c = {0};
+    wt_outlock lock = {0};
     int rc = parse_args(argc, argv, &c);
     int status;
     if (rc > 0) {
         status = WT_EXIT_OK;
     } else if (rc < 0) {
         status = WT_EXIT_USAGE;
+    } else if ((status = wt_outlock_main(&lock, PROG, c.output, WT_LOCK_FILE)) != 0) {
+        /* another live run writes this output (or its lock cannot be taken) */
     } else if (wt_file_exists(c.output) && !c.force) {
         if (!c.quiet) fprintf(stderr, PROG ": %s exists, skipping (--force to redo)\n", c.output);
         status = WT_EXIT_OK;
@@ -374,6 +378,7 @@ int crawl_fetch_main(int argc, char **argv) {
             curl_global_cleanup();
         }
     }
+    wt_outlock_release(&lock);
     free(c.o.allow_addr);
     free(c.o.resolve);
     free(c.o.cc_lookup);

@@ -22,6 +22,7 @@
 #include "crawl/urls_stats.h"
 #include "jsonl.h"
 #include "opts.h"
+#include "outlock.h"
 #include "pool.h"
 #include "progress.h"
 #include "stream.h"
@@ -458,16 +459,18 @@ int crawl_urls_main(int argc, char **argv) {
     options o;
     int prc = parse_options(argc, argv, &o);
     if (prc != 0) return prc < 0 ? WT_EXIT_USAGE : WT_EXIT_OK;
+    wt_outlock lock;
+    int status = wt_outlock_main(&lock, PROG, o.outdir, WT_LOCK_DIR);
+    if (status != WT_EXIT_OK) return status;
+    wt_error err = {{0}};
     if (!o.force && outputs_exist(&o)) {
         if (!o.quiet)
             fprintf(stderr, "%s: outputs in %s are complete, skipping (--force to redo)\n", PROG,
                     o.outdir);
-        return WT_EXIT_OK;
-    }
-    wt_error err = {{0}};
-    if (urls_run(&o, &err) < 0) {
+    } else if (urls_run(&o, &err) < 0) {
         wt_report(PROG, &err);
-        return WT_EXIT_FAIL;
+        status = WT_EXIT_FAIL;
     }
-    return WT_EXIT_OK;
+    wt_outlock_release(&lock);
+    return status;
 }

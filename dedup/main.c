@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "dedup.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "progress.h"
 
 int dedup_cmd_overlap(int argc, char **argv); /* main_overlap.c */
@@ -114,6 +115,14 @@ static int finish(cli *c, dedup_shards *s, json_t *stats, const char *step, int 
     return rc < 0 ? WT_EXIT_FAIL : WT_EXIT_OK;
 }
 
+/* A step task's lock: OUT/.STEP-RRRRR.lock, one per rank, so that the tasks
+ * of one step share their folder and a second run of one task refuses. */
+static int lock_step(wt_outlock *l, const char *out, const char *step, int rank) {
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, "/.%s-%05d.lock", step, rank);
+    return wt_outlock_main(l, PROG, out, suffix);
+}
+
 typedef int (*step_fn)(const dedup_params *, const dedup_shards *, const char *, const dedup_opts *,
                        json_t *, wt_error *);
 
@@ -130,6 +139,12 @@ static int run_step(int argc, char **argv, const char *about, step_fn fn, bool p
         dedup_params_free(&c.p);
         return WT_EXIT_USAGE;
     }
+    wt_outlock lock;
+    int status = lock_step(&lock, c.out, argv[0], c.o.rank);
+    if (status != WT_EXIT_OK) {
+        dedup_params_free(&c.p);
+        return status;
+    }
     wt_error err;
     dedup_shards s = {0};
     json_t *stats = json_array();
@@ -141,7 +156,9 @@ static int run_step(int argc, char **argv, const char *about, step_fn fn, bool p
     }
     if (rc == 0) rc = dedup_shards_init(&s, c.inputs, c.ninputs, &err);
     if (rc == 0) rc = fn(&c.p, &s, c.out, &c.o, stats, &err);
-    return finish(&c, &s, stats, argv[0], rc, &err);
+    status = finish(&c, &s, stats, argv[0], rc, &err);
+    wt_outlock_release(&lock);
+    return status;
 }
 
 static int cmd_signatures(int argc, char **argv) {
@@ -184,13 +201,18 @@ static int cmd_filter(int argc, char **argv) {
         fprintf(stderr, "%s filter: needs INPUT..., --work WORK and -o OUT (see --help)\n", PROG);
         return WT_EXIT_USAGE;
     }
+    wt_outlock lock;
+    int status = lock_step(&lock, c.out, "filter", c.o.rank);
+    if (status != WT_EXIT_OK) return status;
     wt_error err;
     dedup_shards s = {0};
     json_t *stats = json_array();
     int rc = dedup_params_load(c.work, &c.p, &err);
     if (rc == 0) rc = dedup_shards_init(&s, c.inputs, c.ninputs, &err);
     if (rc == 0) rc = dedup_filter(&c.p, &s, c.work, c.out, &c.o, stats, &err);
-    return finish(&c, &s, stats, "filter", rc, &err);
+    status = finish(&c, &s, stats, "filter", rc, &err);
+    wt_outlock_release(&lock);
+    return status;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -269,6 +291,12 @@ static int cmd_run(int argc, char **argv) {
         dedup_params_free(&c.p);
         return WT_EXIT_USAGE;
     }
+    wt_outlock lock;
+    int status = wt_outlock_main(&lock, PROG, c.out, WT_LOCK_DIR);
+    if (status != WT_EXIT_OK) {
+        dedup_params_free(&c.p);
+        return status;
+    }
     wt_error err;
     dedup_shards s = {0};
     json_t *steps = json_object();
@@ -287,7 +315,9 @@ static int cmd_run(int argc, char **argv) {
         /* a run killed while removing its step files left some behind */
         if (!c.keep_work) remove_work(work);
         json_decref(steps);
-        return finish(&c, &s, json_array(), "run", 0, &err);
+        status = finish(&c, &s, json_array(), "run", 0, &err);
+        wt_outlock_release(&lock);
+        return status;
     }
     if (rc == 0) rc = wt_mkdir_p(work, &err);
     if (rc == 0) rc = run_all(&c, &s, work, steps, &err);
@@ -314,7 +344,9 @@ static int cmd_run(int argc, char **argv) {
     json_decref(steps);
     json_t *stats = json_array();
     if (report) json_array_append_new(stats, report);
-    return finish(&c, &s, stats, "run", rc, &err);
+    status = finish(&c, &s, stats, "run", rc, &err);
+    wt_outlock_release(&lock);
+    return status;
 }
 
 int main(int argc, char **argv) {

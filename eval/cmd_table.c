@@ -36,14 +36,13 @@ int eval_cmd_table(int argc, char **argv) {
     if (first < 0) return code;
     size_t n = (size_t)(argc - first);
     if (n == 0) return wt_opts_usage_error(&spec, "no RESULTS.json given");
-    int optind_first = first;
     json_t **res = calloc(n, sizeof *res);
     const char **labels = calloc(n, sizeof *labels);
     int rc = res && labels ? 0 : -1;
     wt_error err = {{0}};
     if (rc < 0) wt_fail(&err, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *path = argv[optind_first + (int)i];
+        const char *path = argv[first + (int)i];
         json_error_t je;
         res[i] = json_load_file(path, 0, &je);
         if (!res[i]) {

@@ -14,6 +14,7 @@
 #include "jsonl.h"
 #include "opts.h"
 #include "paths.h"
+#include "outlock.h"
 #include "stream.h"
 
 #ifndef WEBTEXT_VERSION
@@ -251,15 +252,21 @@ static int cmd_run(int argc, char **argv) {
     const eval_task *tasks = eval_tasks(&ntask);
     bool sel[16] = {0};
     if (select_tasks(o.tasks, sel, ntask, tasks) < 0) return WT_EXIT_USAGE;
+    /* held to the end, released on every return below */
+    wt_outlock lock;
+    int locked = wt_outlock_main(&lock, "eval", o.out, WT_LOCK_DIR);
+    if (locked != WT_EXIT_OK) return locked;
     char rpath[4096];
     snprintf(rpath, sizeof rpath, "%s/results.json", o.out);
     if (!o.force && wt_file_exists(rpath)) {
         fprintf(stderr, "eval: %s exists; skipped (--force to redo)\n", rpath);
+        wt_outlock_release(&lock);
         return WT_EXIT_OK;
     }
     wt_error err = {{0}};
     if (wt_mkdir_p(o.out, &err) < 0) {
         wt_report("eval", &err);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     gpt2_blas_threads(wt_threads(o.threads));
@@ -271,6 +278,7 @@ static int cmd_run(int argc, char **argv) {
     gpt2_model *m = gpt2_load(mdir, &err);
     if (!m) {
         wt_report("eval", &err);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     const gpt2_config *cfg = gpt2_model_config(m);
@@ -279,6 +287,7 @@ static int cmd_run(int argc, char **argv) {
     if (o.ctx > cfg->n_ctx || o.stride > o.ctx) {
         fprintf(stderr, "eval: need --stride <= --ctx <= n_ctx (%d)\n", cfg->n_ctx);
         gpt2_free(m);
+        wt_outlock_release(&lock);
         return WT_EXIT_USAGE;
     }
     const char *vdir = o.vocab ? o.vocab : has_vocab(mdir) ? mdir : NULL;
@@ -291,6 +300,7 @@ static int cmd_run(int argc, char **argv) {
         if (ws) gpt2_ws_free(ws);
         tok_vocab_free(v);
         gpt2_free(m);
+        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     if (enc && (uint32_t)cfg->vocab_size != tok_vocab_size(v)) {
@@ -360,6 +370,7 @@ static int cmd_run(int argc, char **argv) {
     gpt2_ws_free(ws);
     tok_vocab_free(v);
     gpt2_free(m);
+    wt_outlock_release(&lock);
     return rc < 0 || failures > 0 ? WT_EXIT_FAIL : WT_EXIT_OK;
 }
 

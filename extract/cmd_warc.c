@@ -16,6 +16,7 @@
 #include "cmds.h"
 #include "http.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "page.h"
 #include "pool.h"
 #include "progress.h"
@@ -386,6 +387,22 @@ static bool is_file_target(const char *o) {
     return strstr(o, ".jsonl") != NULL || strstr(o, ".json") != NULL;
 }
 
+/* Locks every output of the run before any work: OUT.lock for a file, each
+ * DIR/docs-NNNNN.jsonl.zst.lock for a folder. Returns an exit status. */
+static int lock_outputs(const char *out, char **in, int n, wt_outlock *locks) {
+    if (!strcmp(out, "-")) return WT_EXIT_OK;
+    if (is_file_target(out)) return wt_outlock_main(&locks[0], "extract", out, WT_LOCK_FILE);
+    int status = WT_EXIT_OK;
+    for (int i = 0; i < n && status == WT_EXIT_OK; i++) {
+        int64_t idx = wt_shard_index(in[i]);
+        char path[4096];
+        wt_shard_path(path, sizeof path, out, "docs", idx >= 0 ? (uint64_t)idx : (uint64_t)i,
+                      "jsonl.zst");
+        status = wt_outlock_main(&locks[i], "extract", path, WT_LOCK_FILE);
+    }
+    return status;
+}
+
 int ex_cmd_warc(int argc, char **argv) {
     run *r = calloc(1, sizeof *r);
     if (!r) return WT_EXIT_FAIL;
@@ -443,6 +460,8 @@ int ex_cmd_warc(int argc, char **argv) {
         return rc;
     }
     r->opts.max_chars = (size_t)chars, r->opts.max_html = (size_t)html;
+    wt_outlock *locks = calloc((size_t)(argc - first), sizeof *locks);
+    rc = locks ? lock_outputs(out, argv + first, argc - first, locks) : WT_EXIT_FAIL;
     wt_error err;
     r->threads = wt_threads(threads);
     r->workers = calloc((size_t)r->threads, sizeof(ex_worker));
@@ -488,5 +507,7 @@ int ex_cmd_warc(int argc, char **argv) {
     json_decref(r->st.charset_sources);
     json_decref(r->st.langs);
     free(r);
+    for (int i = 0; locks && i < argc - first; i++) wt_outlock_release(&locks[i]);
+    free(locks);
     return rc;
 }

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { WT_EXIT_OK = 0, WT_EXIT_FAIL = 1, WT_EXIT_USAGE = 2 };
+/* Exit statuses of every binary. WT_EXIT_LOCKED: another live run is writing
+ * the output (lib/outlock.h); nothing was touched. */
+enum { WT_EXIT_OK = 0, WT_EXIT_FAIL = 1, WT_EXIT_USAGE = 2, WT_EXIT_LOCKED = 3 };
 
 typedef struct wt_error {
     char msg[1024]; /* e.g. "docs-00000.jsonl.zst: truncated zstd frame at byte 4096" */

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "outlock.h"
 #include "gpt2.h"
 #include "model_cmds.h"
 
@@ -94,10 +95,14 @@ int model_cmd_init(int argc, char **argv) {
         return wt_opts_usage_error(&spec, "--out, --n-layer, --n-head and --n-embd are required");
     if (o.cfg.n_embd % o.cfg.n_head)
         return wt_opts_usage_error(&spec, "--n-embd must be a multiple of --n-head");
+    wt_outlock lock;
+    int status = wt_outlock_main(&lock, "model init", out, WT_LOCK_DIR);
+    if (status != WT_EXIT_OK) return status;
     wt_error err;
     if (gpt2_init_write(out, &o, &err) != 0) {
         wt_report("model", &err);
-        return WT_EXIT_FAIL;
+        status = WT_EXIT_FAIL;
     }
-    return WT_EXIT_OK;
+    wt_outlock_release(&lock);
+    return status;
 }

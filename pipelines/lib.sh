@@ -56,6 +56,48 @@ stage_tasks() {
 }
 
 marker_path() { echo "$OUT/.done/$1-$(shard_name "$2")"; }
+task_lock_path() { echo "$OUT/.locks/$1-$(shard_name "$2").lock"; }
+
+# ---- one writer per output (as lib/outlock.h in the binaries): flock(1) on a lock file holding
+# "pid P", "host H", "since T", "command C" lines. The kernel drops the lock when the holder and
+# every child that inherited the descriptor have exited, so a stale file never blocks.
+
+# lock_holder FILE: "pid P on host H since T (command: C)" from a lock file.
+lock_holder() {
+  local k v pid="" host="" since="" cmd="" i
+  for i in $(seq 50); do # a holder that has just taken the lock writes its details a moment later
+    grep -q '^command ' "$1" 2>/dev/null && break
+    sleep 0.01
+  done
+  while read -r k v; do
+    case $k in pid) pid=$v ;; host) host=$v ;; since) since=$v ;; command) cmd=$v ;; esac
+  done <"$1" 2>/dev/null || true
+  if [ -z "$pid" ]; then echo "an unknown process (no holder details in $1)"; return; fi
+  printf 'pid %s on host %s since %s (command: %s)' "$pid" "$host" "$since" "$cmd"
+  if [ "$host" = "$(hostname)" ] && ! kill -0 "$pid" 2>/dev/null; then
+    printf '; that process has exited, a child process it started still holds the lock'
+  fi
+  echo
+}
+
+# lock_take FILE WHAT COMMAND: takes FILE's lock without waiting, on a descriptor that this
+# shell and its children keep (LOCK_FD), and writes our details into it. When another live
+# process holds it: prints "pipeline: WHAT is being written by ...; refusing" and exits 3.
+lock_take() {
+  local fd
+  exec {fd}<>"$1" || die "cannot open the lock file $1"
+  if ! flock -n "$fd"; then
+    exec {fd}>&-
+    echo "pipeline: $2 is being written by $(lock_holder "$1"); refusing" >&2
+    exit 3
+  fi
+  printf 'pid %s\nhost %s\nsince %s\ncommand %s\n' "$$" "$(hostname)" "$(date -u +%FT%TZ)" \
+    "${3//$'\n'/ }" >"$1"
+  LOCK_FD=$fd
+}
+
+# lock_is_held FILE: whether a live process holds FILE's lock.
+lock_is_held() { [ -e "$1" ] && ! flock -n "$1" true 2>/dev/null; }
 log_path() { echo "$OUT/logs/$1-$(shard_name "$2").log"; }
 
 # stage_pending STAGE: the task indexes without a completion marker, one per line.

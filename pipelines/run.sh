@@ -18,6 +18,7 @@ and OUT/.done/STAGE-NNNNN (completion markers). Exit 0 when every stage is compl
 EOF
 }
 
+command_line="$0 $*"
 confs=() overrides=() out=""
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,9 +34,8 @@ done
 [ -n "$out" ] || { echo "run.sh: -o OUT is required" >&2; usage >&2; exit 2; }
 mkdir -p "$out" || die "cannot create $out"
 OUT=$(cd "$out" && pwd)
-# one run per output folder at a time (the lock goes with the last process holding it)
-exec 9>"$OUT/.lock"
-flock -n 9 || die "another pipelines/run.sh is running on $OUT"
+# one driver per output folder at a time: OUT/.lock, kept by the tasks it starts (exit 3 if held)
+lock_take "$OUT/.lock" "$OUT" "$command_line"
 
 # The frozen configuration: the user's files and overrides, in order, then OUT. Tasks (local
 # or on a Slurm node) load the defaults and this file, so they all see the same values.
@@ -76,10 +76,30 @@ run_local() {
     pending=$(stage_pending "$stage")
     if [ -n "$pending" ]; then
       note "$stage: failed shard(s): ${pending//$'\n'/ }; logs in $OUT/logs/$stage-*.log"
-      return 1
+      report_locked "$stage" "$pending"
+      return
     fi
     note "$stage: done in $((SECONDS - t0))s"
   done
+}
+
+# report_locked STAGE PENDING: names the pending shards that another live run holds (a task
+# still running, or a stage binary's output held by a run outside this pipeline). Returns 3 if
+# there are any (nothing was retried), else 1.
+report_locked() {
+  local i rc=1 lock log
+  for i in $2; do
+    lock=$(task_lock_path "$1" "$i") log=$(log_path "$1" "$i")
+    if lock_is_held "$lock"; then
+      note "$1 $(shard_name "$i"): still being run by $(lock_holder "$lock")"
+      rc=3
+    elif [ -e "$log" ] && tail -n 2 "$log" | grep -q '^== .*refused'; then
+      note "$1 $(shard_name "$i"): refused, $(tail -n 2 "$log" | grep -v '^== ' | tail -n 1)"
+      rc=3
+    fi
+  done
+  [ "$rc" -eq 3 ] && note "not retried: a shard is locked by another live run (exit 3)"
+  return "$rc"
 }
 
 # ---- slurm executor: one job array per stage with pending shards, afterok on the previous
@@ -130,7 +150,8 @@ run_slurm() {
     pending=$(stage_pending "$stage")
     if [ -n "$pending" ]; then
       note "$stage: incomplete shard(s): ${pending//$'\n'/ }; logs in $OUT/logs/$stage-*.log and $OUT/logs/slurm/"
-      return 1
+      report_locked "$stage" "$pending"
+      return
     fi
   done
 }
@@ -140,5 +161,5 @@ case $EXECUTOR in
   local) run_local ;;
   slurm) run_slurm ;;
   *) die "unknown EXECUTOR '$EXECUTOR' (local or slurm)" ;;
-esac || exit 1
+esac || exit
 note "complete: $OUT"

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "jsonl.h"
+#include "outlock.h"
 #include "pool.h"
 #include "progress.h"
 #include "stream.h"
@@ -209,7 +210,21 @@ static int shard_one(const opts *o, const char *in, const tok_vocab *v, wt_pool 
     return 0;
 }
 
-static int run_shards(const opts *o, char **inputs, int ninputs) {
+/* Locks the output shard of every input before any work (DIR/tokens-NNNNN.bin.zst.lock),
+ * so that tasks on other shards share DIR. Returns an exit status. */
+static int lock_outputs(const char *dir, char **inputs, int ninputs, wt_outlock *locks) {
+    int status = WT_EXIT_OK;
+    for (int i = 0; i < ninputs && status == WT_EXIT_OK; i++) {
+        int64_t index = wt_shard_index(inputs[i]);
+        char bin[PATH_MAX];
+        if (index < 0) continue; /* reported by shard_one */
+        wt_shard_path(bin, sizeof bin, dir, "tokens", (uint64_t)index, "bin.zst");
+        status = wt_outlock_main(&locks[i], "tokenize shards", bin, WT_LOCK_FILE);
+    }
+    return status;
+}
+
+static int run_locked(const opts *o, char **inputs, int ninputs) {
     wt_error err;
     if (wt_mkdir_p(o->out_dir, &err) < 0) {
         wt_report("tokenize shards", &err);
@@ -265,6 +280,15 @@ static int run_shards(const opts *o, char **inputs, int ninputs) {
     if (pool) wt_pool_destroy(pool);
     tok_vocab_free(v);
     return rc;
+}
+
+static int run_shards(const opts *o, char **inputs, int ninputs) {
+    wt_outlock *locks = calloc((size_t)ninputs, sizeof *locks);
+    int status = locks ? lock_outputs(o->out_dir, inputs, ninputs, locks) : WT_EXIT_FAIL;
+    if (status == WT_EXIT_OK) status = run_locked(o, inputs, ninputs);
+    for (int i = 0; locks && i < ninputs; i++) wt_outlock_release(&locks[i]);
+    free(locks);
+    return status;
 }
 
 int tokenize_cmd_shards(int argc, char **argv) {

@@ -13,5 +13,6 @@ int main(void) {
     failed += lib_jscan_tests();
     failed += lib_utf8_tests();
     failed += lib_opts_tests();
+    failed += lib_outlock_tests();
     return failed ? 1 : 0;
 }

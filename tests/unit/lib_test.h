@@ -17,5 +17,6 @@ int lib_misc_tests(void);
 int lib_jscan_tests(void);
 int lib_utf8_tests(void);
 int lib_opts_tests(void);
+int lib_outlock_tests(void);
 
 #endif
