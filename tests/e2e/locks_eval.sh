@@ -22,7 +22,7 @@ import json, sys
 def strip(v):  # timings and the date differ from run to run
     if isinstance(v, dict):
         return {k: strip(x) for k, x in v.items()
-                if k not in ("created", "seconds") and not k.endswith("_per_s")}
+                if k not in ("created", "seconds") and not k.endswith(("_per_s", "_seconds"))}
     return v
 a, b = (strip(json.load(open(p))) for p in sys.argv[1:])
 assert a == b, (a, b)
