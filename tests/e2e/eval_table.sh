@@ -6,10 +6,8 @@
 # figures.
 set -uo pipefail
 : "${WEBTEXT_BIN:?}"
-vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
-if [ ! -f "$vocab/encoder.json" ] && [ ! -f "$vocab/vocab.json" ]; then
-  echo "SKIP: no GPT-2 vocabulary in $vocab (run: make deps)"; exit 77
-fi
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_vocab
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

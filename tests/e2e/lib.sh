@@ -38,8 +38,9 @@ with_slurm() {
   fi
 }
 
-# need_vocab: skip unless the GPT-2 vocabulary that `make deps` installs is there.
+# need_vocab: skip unless the GPT-2 vocabulary that `make deps` installs is
+# there; sets vocab to its folder.
 need_vocab() {
-  local v=${WEBTEXT_VOCAB:-${XDG_DATA_HOME:-$HOME/.local/share}/webtext/gpt2-vocab}
-  [ -f "$v/encoder.json" ] || [ -f "$v/vocab.json" ] || skip "no GPT-2 vocabulary in $v" "make deps"
+  vocab=${WEBTEXT_VOCAB:-${XDG_DATA_HOME:-$HOME/.local/share}/webtext/gpt2-vocab}
+  [ -f "$vocab/encoder.json" ] || [ -f "$vocab/vocab.json" ] || skip "no GPT-2 vocabulary in $vocab" "make deps"
 }

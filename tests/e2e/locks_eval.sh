@@ -4,11 +4,8 @@
 # results equal a lone run's (timings and the date aside); after kill -9 of the
 # first, a rerun takes the lock.
 source "$WEBTEXT_ROOT/tests/locks/lib.sh"
-vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
-if [ ! -e "$vocab/encoder.json" ] && [ ! -e "$vocab/vocab.json" ]; then
-  echo "SKIP: no GPT-2 vocabulary at $vocab (run: make deps)"
-  exit 77
-fi
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_vocab
 "$WEBTEXT_BIN/model" init --out "$TMP/model" --n-layer 1 --n-head 2 --n-embd 32 --n-ctx 128 \
   --seed 3 >/dev/null
 python3 "$WEBTEXT_ROOT/tests/eval/make_fixtures.py" "$TMP/data" >/dev/null

@@ -4,11 +4,8 @@
 # another shard into the same folder goes ahead; the first's shard equals a
 # lone run's; after kill -9 of the first, a rerun takes the lock.
 source "$WEBTEXT_ROOT/tests/locks/lib.sh"
-vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
-if [ ! -e "$vocab/encoder.json" ] && [ ! -e "$vocab/vocab.json" ]; then
-  echo "SKIP: no GPT-2 vocabulary at $vocab (run: make deps)"
-  exit 77
-fi
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_vocab
 python3 - "$TMP" <<'PY'
 import json, random, sys
 rng = random.Random(5)

@@ -6,11 +6,9 @@
 # bin/eval, with the get-model.sh hint when the name is not there.
 set -uo pipefail
 : "${WEBTEXT_BIN:?}" "${WEBTEXT_ROOT:?}"
-vocab=${WEBTEXT_VOCAB:-$HOME/.local/share/webtext/gpt2-vocab}
-if [ ! -f "$vocab/encoder.json" ]; then
-  echo "SKIP: no GPT-2 vocabulary in $vocab (run: make deps)"; exit 77
-fi
-command -v curl >/dev/null || { echo "SKIP: no curl (run: make deps)"; exit 77; }
+. "$WEBTEXT_ROOT/tests/e2e/lib.sh"
+need_vocab
+need_cmd curl curl
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
