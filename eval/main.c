@@ -179,25 +179,32 @@ static json_t *model_json(const char *dir, const char *path, const gpt2_model *m
                      "dtype", info.dtype);
 }
 
+/* results.md first, results.json last: results.json marks a finished run
+ * (a rerun skips when it exists), so a run that fails between the two leaves
+ * no marker and is redone whole. */
 static int write_outputs(const run_opts *o, json_t *res, wt_error *err) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/results.json", o->out);
-    char *js = json_dumps(res, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    if (!js) return wt_fail(err, "out of memory");
-    size_t jl = strlen(js);
-    js = realloc(js, jl + 2);
-    js[jl] = '\n';
-    int rc = wt_write_file_atomic(path, js, jl + 1, err);
-    free(js);
     char *overlap = NULL;
     size_t on = 0;
-    if (rc == 0 && o->overlap) rc = wt_read_file(o->overlap, &overlap, &on, 1 << 20, err);
+    int rc = o->overlap ? wt_read_file(o->overlap, &overlap, &on, 1 << 20, err) : 0;
     tok_bytes md = {0};
     if (rc == 0 && eval_results_md(res, overlap, &md) < 0) rc = wt_fail(err, "out of memory");
     snprintf(path, sizeof path, "%s/results.md", o->out);
     if (rc == 0) rc = wt_write_file_atomic(path, md.p, md.n, err);
     tok_bytes_free(&md);
     free(overlap);
+    if (rc < 0) return rc;
+    char *js = json_dumps(res, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    size_t jl = js ? strlen(js) : 0;
+    char *withnl = js ? realloc(js, jl + 2) : NULL;
+    if (!withnl) {
+        free(js);
+        return wt_fail(err, "out of memory");
+    }
+    withnl[jl] = '\n';
+    snprintf(path, sizeof path, "%s/results.json", o->out);
+    rc = wt_write_file_atomic(path, withnl, jl + 1, err);
+    free(withnl);
     return rc;
 }
 

@@ -127,7 +127,8 @@ VOLATILE = ("seconds", "cpu_seconds", "created", "docs_per_s", "tokens_per_s",
             "peak_rss_mb", "rss_mb", "elapsed", "started", "finished")
 def strip(o):
     if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items() if k not in VOLATILE and not k.endswith("_per_s")}
+        return {k: strip(v) for k, v in o.items()
+                if k not in VOLATILE and not k.endswith(("_per_s", "_seconds"))}
     if isinstance(o, list):
         return [strip(v) for v in o]
     return o
@@ -135,7 +136,7 @@ for d, _, files in sorted(os.walk(root)):
     for f in sorted(files):
         p = os.path.join(d, f)
         rel = os.path.relpath(p, root)
-        if f in skip or any(rel.startswith(k) for k in skip if k.endswith("/")):
+        if f.startswith(".") or f in skip or any(rel.startswith(k) for k in skip if k.endswith("/")):
             continue
         data = open(p, "rb").read().replace(root.encode(), b"OUT")
         if f.endswith(".json"):
