@@ -45,7 +45,7 @@ for t in "$WEBTEXT_BUILD"/tests/test_*; do
 done
 
 for t in tests/e2e/*.sh; do
-  [ -e "$t" ] || continue
+  [ -e "$t" ] && [ "$t" != tests/e2e/lib.sh ] || continue # lib.sh is sourced by the tests
   name=$(basename "$t" .sh)
   [[ -n $filter && $name != *$filter* ]] && continue
   out="$log/$name.out"

@@ -37,6 +37,12 @@ FIRST=$!
 wait_holder "$O/.lock" "$FIRST"
 t0=$(wait_file_holder "$O/.locks/slow-00000.lock")
 wait_file_holder "$O/.locks/slow-00001.lock" >/dev/null
+# the tasks write their log's first line after taking their locks: wait for it, so that
+# the first run is still (blocked at the gate) while the folder is compared
+for i in 0 1; do
+  for _ in $(seq 500); do [ -s "$O/logs/slow-0000$i.log" ] && break; sleep 0.01; done
+done
+sleep 0.2
 expect_refusal "$O" "pipeline: $O" run -o "$O"
 
 # 2. the same task again (a Slurm requeue) refuses, naming the running task
