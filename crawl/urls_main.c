@@ -89,13 +89,9 @@ static int parse_options(int argc, char **argv, options *o) {
         WT_CALL("after", 0, &o->sel.after, parse_after, "DATE",
                 "keep posts created at or after DATE (YYYY-MM-DD UTC or unix\n"
                 "seconds; default: no lower bound)"),
-        {.kind = WT_OPT_CALL,
-         .name = "before",
-         .dest = &o->sel.before,
-         .call = parse_before,
-         .arg = "DATE",
-         .def = "2018-01-01", /* WebText has no links after 2017 */
-         .help = "keep posts created before DATE"},
+        /* WebText has no links posted after 2017 */
+        WT_CALL_DEF("before", &o->sel.before, parse_before, "DATE", "2018-01-01",
+                    "keep posts created before DATE"),
         WT_FLAG("keep-nsfw", 0, &o->sel.keep_nsfw, "keep over_18 posts (dropped by default)"),
         WT_STR("exclude-domains", 0, &o->domains_file, "FILE", NULL,
                "domain list replacing the built-in one (/dev/null: none)"),
@@ -111,8 +107,7 @@ static int parse_options(int argc, char **argv, options *o) {
         WT_FLAG("force", 0, &o->force, "redo even if all outputs exist"),
         WT_STR("stats", 0, &o->stats_file, "FILE", NULL, "also write the statistics to FILE"),
         WT_FLAG("quiet", 'q', &o->quiet, "no progress line"),
-        WT_PROGRESS_OPT(&o->progress_interval),
-        WT_OPTS_END};
+        WT_PROGRESS_OPT(&o->progress_interval), WT_OPTS_END};
     const wt_cmd_spec spec = {
         PROG, "[options] DUMP... -o DIR",
         "Reads Pushshift submission dumps (RS_*.zst with a 2 GiB window, .xz, .bz2, .gz or plain\n"

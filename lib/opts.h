@@ -77,6 +77,11 @@ typedef struct wt_opt {
     }
 #define WT_OPTS_XSTR(X) WT_OPTS_STR(X)
 #define WT_OPTS_STR(X) #X
+#define WT_CALL_DEF(LONG, P, FN, ARG, DEF, HELP)                                                   \
+    {                                                                                              \
+        .kind = WT_OPT_CALL, .name = LONG, .dest = P, .call = FN, .arg = ARG, .def = DEF,          \
+        .help = HELP                                                                               \
+    }
 #define WT_SECTION(TEXT)                                                                           \
     { .kind = WT_OPT_SECTION, .help = TEXT }
 #define WT_OPTS_END                                                                                \
