@@ -13,25 +13,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 #include "eval/cbt_data.h"
 #include "eval/detok.h"
 #include "eval/eval.h"
 #include "eval/lambada_data.h"
 #include "eval/results.h"
 
-static char tmpdir[64];
+static char *tmpdir;
 
 static int setup_dir(void **state) {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/wt-eval-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    tmpdir = tu_tmpdir();
+    return 0;
 }
 
 static int teardown_dir(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    tu_rmdir(tmpdir);
+    tmpdir = NULL;
+    return 0;
 }
 
 static const char *write_tmp(const char *name, const char *text) {

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
@@ -18,22 +20,19 @@
 #include "model/gpt2_impl.h" /* the F16/BF16 conversions */
 #include "model_ref.h"
 
-static char tmpdir[64];
-
-static int rm_one(const char *p, const struct stat *s, int f, struct FTW *w) {
-    (void)s, (void)f, (void)w;
-    return remove(p);
-}
+static char *tmpdir;
 
 static int setup(void **state) {
     (void)state;
-    strcpy(tmpdir, "/tmp/test_model_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    tmpdir = tu_tmpdir();
+    return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tu_rmdir(tmpdir);
+    tmpdir = NULL;
+    return 0;
 }
 
 static const char *path_in(const char *name) {
