@@ -43,10 +43,10 @@ L=$R/rajeev-sr/Learning-from-Teaching-Regularization/7833fcc7478c34b548b5d55caba
 cp "$WEBTEXT_DATA/ptb/ptb.test.txt" "$L/test.txt"
 echo "changed upstream" >"$L/valid.txt"
 cp "$WEBTEXT_DATA"/pushshift-sample/RS_v2_2005-0[67].xz "$R/jcpeterson/openwebtext/25cc5d2ab409ed07f6f66e8c2fedc31a8892ed99/pushshift_dumps/"
-python3 -m http.server 0 --bind 127.0.0.1 --directory "$R" >"$T/http.log" 2>&1 &
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$R" >"$T/http.log" 2>&1 &
 srv=$!
 trap 'kill $srv 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 50); do
+for _ in $(seq 200); do
   port=$(grep -oE 'port [0-9]+' "$T/http.log" | grep -oE '[0-9]+' || true)
   [ -n "$port" ] && break
   sleep 0.1
