@@ -51,7 +51,7 @@ cmp -s "$dest/model.safetensors" "$med/model.safetensors" || fail "resumed file 
 grep -q "is in $dest" "$tmp/out" || fail "where: $(cat "$tmp/out")"
 grep -q "note: model.safetensors: no sha256 pinned for gpt2-medium; computed $(sha256sum "$med/model.safetensors" | cut -c1-64)" "$tmp/err" ||
   fail "unpinned note: $(cat "$tmp/err")"
-# a second run keeps what is there (vocab files pinned and present)
+# a second run keeps what is there (vocab files checked and present)
 n=$(wc -l <"$tmp/log")
 "$get" gpt2-medium >"$tmp/out" 2>"$tmp/err" || fail "rerun"
 grep -q "vocab.json: present" "$tmp/out" || fail "rerun present"
@@ -62,6 +62,23 @@ grep -q "vocab.json: present" "$tmp/out" || fail "rerun present"
 [ $? -eq 1 ] || fail "mismatch: exit"
 grep -q "config.json: sha256 .*, want 0daed7749b4f.*: refused and removed" "$tmp/err" || fail "mismatch message: $(cat "$tmp/err")"
 ls "$tmp/cache/webtext/models/gpt2/" | grep -q config.json && fail "mismatching file kept"
+
+# 4b. the vocabulary is checked by content, not bytes: the hub's own serialisation
+# (compact JSON) is kept, a map with two ids swapped is refused
+lg=$tmp/hub/openai-community/gpt2-large/resolve/32b71b12589c2f8d625668d2335a01cac3249519
+lgd=$tmp/cache/webtext/models/gpt2-large
+mkdir -p "$lg" && cp "$med"/config.json "$med"/merges.txt "$lg/"
+python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"), ensure_ascii=False)' \
+  "$med/vocab.json" "$lg/vocab.json"
+cmp -s "$lg/vocab.json" "$med/vocab.json" && fail "the re-serialised vocab.json has the same bytes"
+"$get" gpt2-large >"$tmp/out" 2>"$tmp/err" # ends at the absent model.safetensors
+cmp -s "$lgd/vocab.json" "$lg/vocab.json" && [ -f "$lgd/merges.txt" ] || fail "re-serialised vocabulary refused: $(cat "$tmp/err")"
+rm -rf "$lgd"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["the"], d["and"] = d["and"], d["the"]; json.dump(d, open(sys.argv[1], "w"))' "$lg/vocab.json"
+"$get" gpt2-large >"$tmp/out" 2>"$tmp/err" && fail "a changed vocabulary was accepted"
+grep -q "vocab.json: not GPT-2's vocabulary .*refused and removed" "$tmp/err" || fail "vocab refusal: $(cat "$tmp/err")"
+[ ! -e "$lgd/vocab.json" ] && [ ! -e "$lgd/vocab.json.part" ] || fail "refused vocab.json kept"
+rm -rf "$lgd" "$tmp/hub/openai-community/gpt2-large"
 
 # 5. --model NAME: resolved in the cache by bin/model and bin/eval
 "$WEBTEXT_BIN/model" info --model gpt2-medium | grep -q "n_layer *1" || fail "model info --model NAME"
