@@ -160,10 +160,11 @@ int wt_opt_base_url(void *dest, const char *arg) {
         fprintf(stderr, "'%s' is not an http(s) URL\n", arg);
         return -1;
     }
-    size_t n = strlen(arg);
-    while (n && arg[n - 1] == '/') n--;
-    char *url = strndup(arg, n); /* kept for the whole run, as argv is */
-    if (!url) return -1;
-    *(const char **)dest = url;
+    size_t n = strlen(arg), len = n;
+    while (len && arg[len - 1] == '/') len--;
+    /* trailing '/' only come from the command line, whose strings are ours to
+     * change; a table default never ends in '/' (nothing to allocate, free) */
+    if (len < n) ((char *)arg)[len] = '\0';
+    *(const char **)dest = arg;
     return 0;
 }

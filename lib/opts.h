@@ -102,7 +102,8 @@ typedef struct wt_cmd_spec {
 int wt_opts_parse(const wt_cmd_spec *spec, int argc, char **argv, int *exit_code);
 
 /* A WT_OPT_CALL handler for a server's base URL: accepts http:// and https://
- * URLs and stores a copy without trailing '/' (callers append paths). */
+ * URLs and stores it without trailing '/' (cut in place: callers append
+ * paths). A default given in a table must not end in '/'. */
 int wt_opt_base_url(void *dest, const char *arg);
 
 /* The help text, from the table. */
