@@ -251,53 +251,39 @@ static int run_tasks(eval_ctx *c, const run_opts *o, const bool *sel, json_t *re
     return failures;
 }
 
-static int cmd_run(int argc, char **argv) {
-    run_opts o = {0};
-    int prc = parse_run(argc, argv, &o);
-    if (prc) return prc > 0 ? WT_EXIT_OK : WT_EXIT_USAGE;
-    size_t ntask;
-    const eval_task *tasks = eval_tasks(&ntask);
-    bool sel[16] = {0};
-    if (select_tasks(o.tasks, sel, ntask, tasks) < 0) return WT_EXIT_USAGE;
-    /* held to the end, released on every return below */
-    wt_outlock lock;
-    int locked = wt_outlock_main(&lock, "eval", o.out, WT_LOCK_DIR);
-    if (locked != WT_EXIT_OK) return locked;
+/* Loads the model and runs the selected tasks into o->out (its lock held). */
+static int run_locked(run_opts *o, const bool *sel) {
     char rpath[4096];
-    snprintf(rpath, sizeof rpath, "%s/results.json", o.out);
-    if (!o.force && wt_file_exists(rpath)) {
+    snprintf(rpath, sizeof rpath, "%s/results.json", o->out);
+    if (!o->force && wt_file_exists(rpath)) {
         fprintf(stderr, "eval: %s exists; skipped (--force to redo)\n", rpath);
-        wt_outlock_release(&lock);
         return WT_EXIT_OK;
     }
     wt_error err = {{0}};
-    if (wt_mkdir_p(o.out, &err) < 0) {
+    if (wt_mkdir_p(o->out, &err) < 0) {
         wt_report("eval", &err);
-        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
-    gpt2_blas_threads(wt_threads(o.threads));
+    gpt2_blas_threads(wt_threads(o->threads));
     char mdir[4000]; /* --model NAME: the folder in the models cache */
-    if (gpt2_resolve_model(o.model, mdir, sizeof mdir, &err) < 0) {
+    if (gpt2_resolve_model(o->model, mdir, sizeof mdir, &err) < 0) {
         wt_report("eval", &err);
         return WT_EXIT_FAIL;
     }
     gpt2_model *m = gpt2_load(mdir, &err);
     if (!m) {
         wt_report("eval", &err);
-        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     const gpt2_config *cfg = gpt2_model_config(m);
-    if (o.ctx == 0) o.ctx = cfg->n_ctx;
-    if (o.stride == 0) o.stride = o.ctx / 2 > 0 ? o.ctx / 2 : 1;
-    if (o.ctx > cfg->n_ctx || o.stride > o.ctx) {
+    if (o->ctx == 0) o->ctx = cfg->n_ctx;
+    if (o->stride == 0) o->stride = o->ctx / 2 > 0 ? o->ctx / 2 : 1;
+    if (o->ctx > cfg->n_ctx || o->stride > o->ctx) {
         fprintf(stderr, "eval: need --stride <= --ctx <= n_ctx (%d)\n", cfg->n_ctx);
         gpt2_free(m);
-        wt_outlock_release(&lock);
         return WT_EXIT_USAGE;
     }
-    const char *vdir = o.vocab ? o.vocab : has_vocab(mdir) ? mdir : NULL;
+    const char *vdir = o->vocab ? o->vocab : has_vocab(mdir) ? mdir : NULL;
     tok_vocab *v = tok_vocab_load(vdir, &err);
     gpt2_ws *ws = v ? gpt2_ws_create(m, 0, &err) : NULL;
     tok_encoder *enc = ws ? tok_encoder_new(v) : NULL;
@@ -307,7 +293,6 @@ static int cmd_run(int argc, char **argv) {
         if (ws) gpt2_ws_free(ws);
         tok_vocab_free(v);
         gpt2_free(m);
-        wt_outlock_release(&lock);
         return WT_EXIT_FAIL;
     }
     if (enc && (uint32_t)cfg->vocab_size != tok_vocab_size(v)) {
@@ -319,7 +304,7 @@ static int cmd_run(int argc, char **argv) {
                 "model.safetensors\n"
                 "HINT: pipelines/get-model.sh NAME fetches gpt2, gpt2-medium, gpt2-large or "
                 "gpt2-xl; then --model NAME\n",
-                o.model, cfg->vocab_size, vdir ? vdir : "default", tok_vocab_size(v));
+                o->model, cfg->vocab_size, vdir ? vdir : "default", tok_vocab_size(v));
         tok_encoder_free(enc);
         gpt2_ws_free(ws);
         tok_vocab_free(v);
@@ -330,15 +315,15 @@ static int cmd_run(int argc, char **argv) {
                   .ws = ws,
                   .vocab = v,
                   .enc = enc,
-                  .ctx = (int)o.ctx,
-                  .stride = (int)o.stride,
-                  .batch = (int)o.batch,
-                  .limit = o.limit,
-                  .quiet = o.quiet,
-                  .progress_interval = o.progress_interval,
-                  .webtext_dir = o.webtext,
-                  .samples_dir = o.samples ? o.out : NULL,
-                  .prefix_cache = !o.no_prefix_cache};
+                  .ctx = (int)o->ctx,
+                  .stride = (int)o->stride,
+                  .batch = (int)o->batch,
+                  .limit = o->limit,
+                  .quiet = o->quiet,
+                  .progress_interval = o->progress_interval,
+                  .webtext_dir = o->webtext,
+                  .samples_dir = o->samples ? o->out : NULL,
+                  .prefix_cache = !o->no_prefix_cache};
     char when[32];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -346,39 +331,56 @@ static int cmd_run(int argc, char **argv) {
     json_t *res = json_object();
     json_object_set_new(res, "version", json_string(WEBTEXT_VERSION));
     json_object_set_new(res, "created", json_string(when));
-    json_object_set_new(res, "model", model_json(o.model, mdir, m));
-    json_object_set_new(
-        res, "settings",
-        json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context", (int)o.ctx, "stride",
-                  (int)o.stride, "batch", (int)o.batch, "threads", wt_threads(o.threads), "limit",
-                  (json_int_t)o.limit, "data", data_root(o.data, rbuf, sizeof rbuf), "vocab",
-                  vdir ? vdir : "default", "blas_core", gpt2_blas_core() ? gpt2_blas_core() : "?"));
+    json_object_set_new(res, "model", model_json(o->model, mdir, m));
+    json_object_set_new(res, "settings",
+                        json_pack("{s:i, s:i, s:i, s:i, s:I, s:s, s:s, s:s}", "context",
+                                  (int)o->ctx, "stride", (int)o->stride, "batch", (int)o->batch,
+                                  "threads", wt_threads(o->threads), "limit", (json_int_t)o->limit,
+                                  "data", data_root(o->data, rbuf, sizeof rbuf), "vocab",
+                                  vdir ? vdir : "default", "blas_core",
+                                  gpt2_blas_core() ? gpt2_blas_core() : "?"));
     json_object_set_new(res, "tasks", json_object());
     json_object_set_new(res, "skipped", json_object());
     json_object_set_new(res, "failed", json_object());
     double t0 = wt_now();
-    int failures = run_tasks(&c, &o, sel, res);
+    int failures = run_tasks(&c, o, sel, res);
     json_object_set_new(res, "seconds", json_real(wt_now() - t0));
-    int rc = write_outputs(&o, res, &err);
-    if (rc == 0 && o.stats) {
+    int rc = write_outputs(o, res, &err);
+    if (rc == 0 && o->stats) {
         json_t *st =
             json_pack("{s:O, s:O, s:O, s:O}", "tasks", json_object_get(res, "tasks"), "skipped",
                       json_object_get(res, "skipped"), "failed", json_object_get(res, "failed"),
                       "seconds", json_object_get(res, "seconds"));
-        rc = wt_json_write_file(o.stats, st, &err);
+        rc = wt_json_write_file(o->stats, st, &err);
         json_decref(st);
     }
     if (rc < 0)
         wt_report("eval", &err);
-    else if (!o.quiet)
-        fprintf(stderr, "eval: wrote %s/results.json and results.md\n", o.out);
+    else if (!o->quiet)
+        fprintf(stderr, "eval: wrote %s/results.json and results.md\n", o->out);
     json_decref(res);
     tok_encoder_free(enc);
     gpt2_ws_free(ws);
     tok_vocab_free(v);
     gpt2_free(m);
-    wt_outlock_release(&lock);
     return rc < 0 || failures > 0 ? WT_EXIT_FAIL : WT_EXIT_OK;
+}
+
+static int cmd_run(int argc, char **argv) {
+    run_opts o = {0};
+    int prc = parse_run(argc, argv, &o);
+    if (prc) return prc > 0 ? WT_EXIT_OK : WT_EXIT_USAGE;
+    size_t ntask;
+    const eval_task *tasks = eval_tasks(&ntask);
+    bool sel[16] = {0};
+    if (select_tasks(o.tasks, sel, ntask, tasks) < 0) return WT_EXIT_USAGE;
+    /* one writer per output: held for the whole run */
+    wt_outlock lock;
+    int rc = wt_outlock_main(&lock, "eval", o.out, WT_LOCK_DIR);
+    if (rc != WT_EXIT_OK) return rc;
+    rc = run_locked(&o, sel);
+    wt_outlock_release(&lock);
+    return rc;
 }
 
 int main(int argc, char **argv) {
