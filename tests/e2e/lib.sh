@@ -28,8 +28,9 @@ wt_tmpdir() {
 }
 
 # with_slurm: a running one-node Slurm (pipelines/slurm-local.sh) for this test; one this
-# test started is stopped when it exits. Uses $T (wt_tmpdir first).
+# test started is stopped when it exits. Makes $T (wt_tmpdir) too.
 with_slurm() {
+  wt_tmpdir
   WT_SLURM_STARTED=0
   trap '[ "$WT_SLURM_STARTED" = 1 ] && "$WEBTEXT_ROOT/pipelines/slurm-local.sh" stop || true; rm -rf "$T"' EXIT
   if ! "$WEBTEXT_ROOT/pipelines/slurm-local.sh" status >/dev/null 2>&1; then

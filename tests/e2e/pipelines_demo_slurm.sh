@@ -6,7 +6,6 @@ set -euo pipefail
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 ROOT=$WEBTEXT_ROOT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-wt_tmpdir
 with_slurm
 demo() { # demo EXECUTOR DIR
   EXECUTOR=$1 DEMO_OUT=$2 DEMO_SKIP_BUILD=1 DEMO_ARTICLES=60 DEMO_PORT=18492 \

@@ -6,7 +6,6 @@ set -euo pipefail
 . "$WEBTEXT_ROOT/tests/e2e/lib.sh"
 ROOT=$WEBTEXT_ROOT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-wt_tmpdir
 with_slurm
 
 cat >"$T/stages.sh" <<'EOF'
