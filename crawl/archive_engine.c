@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "crawl/archive.h"
+#include "crawl/fetch_curl.h"
 #include "progress.h"
 
 #define CC_MAX_CRAWLS 16
@@ -572,25 +573,12 @@ static int retry(archive_engine *e, areq *x, long code) {
     return 1;
 }
 
+/* The failure's reason; an archive that did not answer (connect, timeout,
+ * dropped connection) is worth a retry. */
 static fetch_reason curl_fail(CURLcode rc, bool *again) {
-    *again = true;
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-        *again = false;
-        return FR_DNS;
-    case CURLE_COULDNT_CONNECT:
-        return FR_CONNECT;
-    case CURLE_OPERATION_TIMEDOUT:
-        return FR_TIMEOUT;
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-        return FR_RESET;
-    default:
-        *again = false;
-        return FR_ERROR;
-    }
+    fetch_reason r = fetch_curl_reason(rc);
+    *again = r == FR_CONNECT || r == FR_TIMEOUT || r == FR_RESET;
+    return r;
 }
 
 static int cc_query_done(archive_engine *e, areq *x, long code) {
