@@ -5,6 +5,7 @@
  * address about to be connected (after DNS, --resolve and on every hop), so
  * DNS rebinding cannot slip a private address past the check. */
 #include "crawl/fetch_engine.h"
+#include "crawl/fetch_curl.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -400,38 +401,11 @@ static int host_run(fetch_engine *e, fetch_host *h, double now) {
 
 /* ---- completions ---- */
 
+/* The failure's reason; timeouts and dropped connections are worth a retry. */
 static fetch_reason curl_reason(CURLcode rc, bool *retry) {
-    *retry = false;
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-        return FR_DNS;
-    case CURLE_COULDNT_CONNECT:
-        return FR_CONNECT;
-    case CURLE_OPERATION_TIMEDOUT:
-        *retry = true;
-        return FR_TIMEOUT;
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        *retry = true;
-        return FR_RESET;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-        return FR_TLS;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        return FR_BAD_URL;
-    default:
-        return FR_ERROR;
-    }
+    fetch_reason r = fetch_curl_reason(rc);
+    *retry = r == FR_TIMEOUT || r == FR_RESET;
+    return r;
 }
 
 /* curl_reason for a finished transfer: a timeout before any address was
@@ -682,20 +656,8 @@ int fetch_engine_run(fetch_engine *e, fetch_next_fn next, void *ctx, volatile si
         if (stop && *stop) return 1;
         double now = wt_now();
         WT_TRY(refill(e, next, ctx, &eof, now));
-        fetch_host *h;
-        while (e->running < e->o->concurrency && (h = fetch_hosts_pop(&e->hosts, now))) {
-            WT_TRY(host_run(e, h, now));
-            fetch_hosts_touch(&e->hosts, h);
-        }
         if (e->running == 0 && e->in_mem == 0 && eof) break;
-        int still = 0;
-        if (curl_multi_perform(e->multi, &still) != CURLM_OK)
-            return wt_fail(err, "curl_multi_perform failed");
-        CURLMsg *m;
-        int left;
-        now = wt_now();
-        while ((m = curl_multi_info_read(e->multi, &left)))
-            if (m->msg == CURLMSG_DONE) WT_TRY(on_done(e, m->easy_handle, m->data.result, now));
+        WT_TRY(fetch_engine_step(e, err));
         WT_TRY(fetch_output_check(e->out, err));
         if (progress) wt_progress_set(progress, e->counts.done);
         if (e->running == 0 && e->in_mem == 0 && eof) break; /* not another 0.1 s poll */
