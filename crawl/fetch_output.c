@@ -390,6 +390,23 @@ int fetch_output_failure(fetch_output *o, const fetch_job *job, fetch_reason rea
     return submit(o, it, err);
 }
 
+/* The response record of an item (payload: its HTTP head and body), with the
+ * given WARC fields; its id goes to id. */
+static int add_response(fetch_output *o, const fetch_item *it, const wt_warc_field *f, size_t n,
+                        char *id, wt_error *err) {
+    wt_warc_record resp = {.type = "response",
+                           .date = it->date,
+                           .content_type = "application/http;msgtype=response",
+                           .extra = f,
+                           .n_extra = n,
+                           .head = it->head,
+                           .head_len = it->head_len,
+                           .body = it->body,
+                           .body_len = it->body_len,
+                           .has_payload = true};
+    return wt_warc_writer_add(o->warc, &resp, id, err);
+}
+
 /* Writer thread: an archived page. Common Crawl's record is copied as it
  * came (its own ID, date and digests); a Wayback capture becomes a response
  * record dated as the capture. Then the metadata record pointing to it. */
@@ -403,17 +420,7 @@ static int archived_apply(fetch_output *o, const fetch_item *it, wt_error *err) 
         wt_warc_field pf[] = {{"WARC-Target-URI", it->target},
                               {"WARC-Warcinfo-ID", o->info_id},
                               {"WARC-Truncated", it->truncated ? "length" : NULL}};
-        wt_warc_record resp = {.type = "response",
-                               .date = it->date,
-                               .content_type = "application/http;msgtype=response",
-                               .extra = pf,
-                               .n_extra = 3,
-                               .head = it->head,
-                               .head_len = it->head_len,
-                               .body = it->body,
-                               .body_len = it->body_len,
-                               .has_payload = true};
-        WT_TRY(wt_warc_writer_add(o->warc, &resp, resp_id, err));
+        WT_TRY(add_response(o, it, pf, 3, resp_id, err));
         refers_date = it->date;
     }
     wt_warc_date(time(NULL), md_date);
@@ -458,17 +465,7 @@ static int item_apply(fetch_output *o, const fetch_item *it, wt_error *err) {
                               {"WARC-IP-Address", ip},
                               {"WARC-Concurrent-To", req_id},
                               {"WARC-Truncated", it->truncated ? "length" : NULL}};
-        wt_warc_record resp = {.type = "response",
-                               .date = it->date,
-                               .content_type = "application/http;msgtype=response",
-                               .extra = pf,
-                               .n_extra = 5,
-                               .head = it->head,
-                               .head_len = it->head_len,
-                               .body = it->body,
-                               .body_len = it->body_len,
-                               .has_payload = true};
-        WT_TRY(wt_warc_writer_add(o->warc, &resp, resp_id, err));
+        WT_TRY(add_response(o, it, pf, 5, resp_id, err));
         wt_warc_field mf[] = {{"WARC-Target-URI", it->target},
                               {"WARC-Warcinfo-ID", o->info_id},
                               {"WARC-Refers-To", resp_id}};
