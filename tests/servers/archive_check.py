@@ -10,24 +10,9 @@ expected reason and the earlier sources' trail.
 usage: archive_check.py OUT.warc.gz OUT.log.jsonl EXPECT.jsonl SPEC.json WARC_DIR"""
 import json
 import sys
-import zlib
 
 
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def members(data):
-    off = 0
-    while off < len(data):
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = d.decompress(data[off:])
-        if not d.eof:
-            fail(f"torn gzip member at offset {off}")
-        used = len(data) - off - len(d.unused_data)
-        yield off, data[off:off + used], out
-        off += used
+from warc_check import fail, members  # noqa: E402  (this folder is on sys.path)
 
 
 def parse(raw):

@@ -28,7 +28,7 @@ def fail(msg):
 
 
 def members(data):
-    """Yields (offset, bytes) of each gzip member."""
+    """Yields (offset, the member's compressed bytes, its decompressed bytes) of each gzip member."""
     off = 0
     while off < len(data):
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -36,7 +36,7 @@ def members(data):
         if not d.eof:
             fail(f"torn gzip member at offset {off}")
         used = len(data) - off - len(d.unused_data)
-        yield off, out
+        yield off, data[off:off + used], out
         off += used
 
 
@@ -84,7 +84,7 @@ def header_value(head, name):
 
 def read_warc(path):
     data = open(path, "rb").read()
-    recs = [parse_record(raw, off) + (off,) for off, raw in members(data)]
+    recs = [parse_record(raw, off) + (off,) for off, _, raw in members(data)]
     if not recs or recs[0][0]["WARC-Type"] != "warcinfo":
         fail("the first record is not warcinfo")
     ids = set()
